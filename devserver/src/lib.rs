@@ -1,0 +1,79 @@
+//! auth-devserver: a local server that speaks the Supabase Auth (GoTrue) protocol, with a mail
+//! outbox and test aids. For development and tests only; production is Supabase Auth or a
+//! self-hosted GoTrue.
+
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod dev;
+pub mod error;
+pub mod extract;
+pub mod jwt;
+pub mod mail;
+pub mod password;
+pub mod redirect;
+mod routes;
+pub mod state;
+pub mod tokens;
+pub mod validate;
+
+use std::path::PathBuf;
+
+use axum::{
+    http::{header, HeaderName, Method, StatusCode},
+    middleware,
+    response::IntoResponse,
+    Router,
+};
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    cors::{AllowOrigin, CorsLayer},
+    services::ServeDir,
+};
+
+pub use config::Config;
+pub use state::AppState;
+
+/// Directories served beside the API (the demo page and the built package).
+#[derive(Debug, Clone, Default)]
+pub struct StaticDirs {
+    pub www: Option<PathBuf>,
+    pub pkg: Option<PathBuf>,
+}
+
+/// The whole service: GoTrue routes, `/_dev/` aids, static files and the middleware stack.
+pub fn app(state: AppState, dirs: StaticDirs) -> Router {
+    let mut router = routes::router().merge(dev::router());
+    if let Some(pkg) = dirs.pkg {
+        router = router.nest_service("/pkg", ServeDir::new(pkg));
+    }
+    router = match dirs.www {
+        Some(www) => router.fallback_service(ServeDir::new(www).append_index_html_on_directories(true)),
+        // GoTrue's router (chi) answers unknown paths with a plain-text 404.
+        None => router.fallback(|| async { (StatusCode::NOT_FOUND, "404 page not found\n").into_response() }),
+    };
+    router
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(middleware::from_fn(error::render_for_api_version))
+        .layer(middleware::from_fn_with_state(state.clone(), dev::observe))
+        .layer(cors())
+        .with_state(state)
+}
+
+/// CORS as the Supabase gateway answers it: any origin, credentials, and the headers
+/// supabase clients send (`apikey` included).
+fn cors() -> CorsLayer {
+    let allowed = [
+        "accept", "apikey", "authorization", "content-type", "x-client-info", "x-client-ip", "x-jwt-aud",
+        "x-supabase-api-version", "x-use-cookie", "redirect_to",
+    ];
+    let exposed = ["x-sb-error-code", "x-supabase-api-version", "x-total-count", "link", "retry-after"];
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::mirror_request())
+        .allow_credentials(true)
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::OPTIONS, Method::PATCH])
+        .allow_headers(allowed.map(HeaderName::from_static))
+        .expose_headers(exposed.map(HeaderName::from_static))
+        .max_age(std::time::Duration::from_secs(3600))
+        .vary([header::ORIGIN])
+}

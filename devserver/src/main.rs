@@ -1,0 +1,66 @@
+//! Reads the configuration, opens the database, prints the keys and serves.
+
+use clap::Parser;
+use tokio::net::TcpListener;
+
+use auth_devserver::{app, config::Flags, db::Db, jwt, AppState, Config, StaticDirs};
+
+#[tokio::main]
+async fn main() {
+    let flags = Flags::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "auth_devserver=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    if let Err(message) = run(flags).await {
+        eprintln!("auth-devserver: {message}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(flags: Flags) -> Result<(), String> {
+    let listener = TcpListener::bind((flags.host.as_str(), flags.port))
+        .await
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", flags.host, flags.port))?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    let config = Config::from_lookup(|name| std::env::var(name).ok(), port)?;
+    if let Some(parent) = std::path::Path::new(&flags.db).parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    let db = Db::open(&flags.db).map_err(|e| format!("cannot open database {}: {e}", flags.db))?;
+    let now = chrono::Utc::now().timestamp();
+    let anon_key = jwt::api_key(&config.jwt_secret, "anon", now);
+    let service_key = jwt::api_key(&config.jwt_secret, "service_role", now);
+    let state = AppState::new(config, db);
+    let router = app(state, StaticDirs { www: flags.www, pkg: flags.pkg });
+
+    // Scripts wait for the "listening on" line and read the URL from it.
+    println!("auth-devserver: local development server, not for production");
+    println!("anon key: {anon_key}");
+    println!("service_role key: {service_key}");
+    println!("database: {}", flags.db);
+    println!("listening on http://{}:{port}", flags.host);
+
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    println!("auth-devserver: stopped");
+}

@@ -1,0 +1,66 @@
+//! Password policy (protocol §2.2, §6.2) and bcrypt, kept off the async workers.
+
+use crate::config::{Config, MAX_PASSWORD_BYTES};
+use crate::error::{ApiError, ApiResult};
+
+/// GoTrue's `checkPasswordStrength`: 72-byte limit, then `length` and `characters` reasons.
+pub fn check_strength(config: &Config, password: &str) -> ApiResult<()> {
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(ApiError::validation(format!("Password cannot be longer than {MAX_PASSWORD_BYTES} characters")));
+    }
+    let mut reasons = Vec::new();
+    let mut messages = Vec::new();
+    // GoTrue compares the byte length.
+    if password.len() < config.password_min_length {
+        reasons.push("length");
+        messages.push(format!("Password should be at least {} characters.", config.password_min_length));
+    }
+    let sets = &config.password_required_characters;
+    if sets.iter().any(|set| !password.chars().any(|c| set.contains(c))) {
+        reasons.push("characters");
+        messages.push(format!("Password should contain at least one character of each: {}.", sets.join(", ")));
+    }
+    if reasons.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::weak_password(messages.join(" "), reasons))
+    }
+}
+
+pub async fn hash(password: String, cost: u32) -> ApiResult<String> {
+    tokio::task::spawn_blocking(move || bcrypt::hash(password, cost))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)
+}
+
+/// True when `password` matches `hash`; a missing hash never matches.
+pub async fn verify(password: String, hash: Option<String>) -> ApiResult<bool> {
+    let Some(hash) = hash else { return Ok(false) };
+    tokio::task::spawn_blocking(move || bcrypt::verify(password, &hash).unwrap_or(false))
+        .await
+        .map_err(ApiError::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    #[test]
+    fn reasons_in_gotrue_order() {
+        let mut config = Config::defaults();
+        config.password_min_length = 8;
+        config.password_required_characters = vec!["abc".into(), "0123456789".into()];
+        let err = check_strength(&config, "xyz").unwrap_err();
+        match err.kind {
+            ErrorKind::WeakPassword { msg, reasons } => {
+                assert_eq!(reasons, vec!["length", "characters"]);
+                assert_eq!(msg, "Password should be at least 8 characters. Password should contain at least one character of each: abc, 0123456789.");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(check_strength(&config, "abcdefg1").is_ok());
+        assert_eq!(check_strength(&config, &"a1".repeat(37)).unwrap_err().code(), Some("validation_failed"));
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Idempotent install of everything `make test` and `make demo` need on a fresh machine.
+# Each step checks first, so a second run takes seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+# The wasm-bindgen CLI must match the library version pinned (with '=') in Cargo.toml exactly.
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p; s/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml | head -n1)
+[ -n "$WASM_BINDGEN_VERSION" ] || { log "cannot read the wasm-bindgen pin from Cargo.toml"; exit 1; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding rustup target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\b"; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes)"
+  # --locked currently fails for this crate (a yanked webpki-roots release), so it is not used here.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if ! command -v wasm-pack >/dev/null 2>&1; then
+  log "installing wasm-pack (a few minutes)"
+  cargo install wasm-pack --locked
+fi
+
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  log "installing Debian chromium and chromium-driver"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# npm packages (binaryen for wasm-opt, @supabase/auth-js for conformance, playwright-core, ...)
+# come from the committed package-lock.json; reinstall only when the lock file changed.
+if [ ! -f node_modules/.setup-stamp ] || [ package-lock.json -nt node_modules/.setup-stamp ]; then
+  log "installing npm packages from package-lock.json"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch node_modules/.setup-stamp
+fi
+
+log "ready"

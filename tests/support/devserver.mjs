@@ -1,0 +1,90 @@
+// Starts a real auth-devserver process on a free loopback port for one test file, and stops it.
+// Used by the conformance suite and, later, the client's JS-level tests.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import readline from 'node:readline';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DEVSERVER_BIN = process.env.AUTH_DEVSERVER_BIN ?? path.join(root, 'target/debug/auth-devserver');
+
+/**
+ * @param {Record<string, string>} env GoTrue configuration (GOTRUE_* names) for this server.
+ * @returns {Promise<{url: string, anonKey: string, serviceKey: string, stop: () => Promise<void>, dev: DevAids}>}
+ */
+export async function startDevserver(env = {}) {
+  const child = spawn(DEVSERVER_BIN, ['--port', '0', '--db', ':memory:'], {
+    env: { ...process.env, AUTH_DEVSERVER_BCRYPT_COST: '4', RUST_LOG: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = readline.createInterface({ input: child.stdout });
+  const info = {};
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('auth-devserver did not start within 20 s')), 20_000);
+    child.once('exit', (code) => reject(new Error(`auth-devserver exited early with ${code}`)));
+    lines.on('line', (line) => {
+      const [key, value] = [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()];
+      if (key === 'anon key') info.anonKey = value;
+      if (key === 'service_role key') info.serviceKey = value;
+      const listening = line.match(/^listening on (http:\/\/\S+)/);
+      if (listening) {
+        info.url = listening[1];
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  return { ...info, stop, dev: new DevAids(info.url) };
+}
+
+/** The devserver's /_dev/ test aids. */
+export class DevAids {
+  constructor(url) {
+    this.url = url;
+  }
+  async #json(method, pathname, body) {
+    const response = await fetch(this.url + pathname, {
+      method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!response.ok) throw new Error(`${method} ${pathname}: ${response.status} ${await response.text()}`);
+    return response.status === 204 || response.status === 201 ? null : response.json();
+  }
+  /** Mail sent to `email`, oldest first. */
+  outbox(email) {
+    return this.#json('GET', `/_dev/outbox?email=${encodeURIComponent(email)}`);
+  }
+  async lastMail(email) {
+    const mails = await this.outbox(email);
+    if (mails.length === 0) throw new Error(`no mail to ${email}`);
+    return mails[mails.length - 1];
+  }
+  requests(pathname) {
+    return this.#json('GET', `/_dev/requests${pathname ? `?path=${encodeURIComponent(pathname)}` : ''}`);
+  }
+  clearRequests() {
+    return this.#json('DELETE', '/_dev/requests');
+  }
+  addFault(fault) {
+    return this.#json('POST', '/_dev/faults', fault);
+  }
+  clearFaults() {
+    return this.#json('DELETE', '/_dev/faults');
+  }
+  advanceClock(seconds) {
+    return this.#json('POST', '/_dev/clock', { seconds });
+  }
+}
+
+let counter = 0;
+/** A fresh address per call, so tests never share users. */
+export function freshEmail(prefix = 'user') {
+  counter += 1;
+  return `${prefix}-${process.pid}-${Date.now()}-${counter}@example.test`;
+}
