@@ -1,10 +1,24 @@
-//! wasm-auth-client: the password-lifecycle client for Supabase Auth (GoTrue).
+//! wasm-auth-client: the password-lifecycle client for Supabase Auth (GoTrue), compiled to
+//! WebAssembly for browsers and edge runtimes.
 //!
-//! The client itself lands with the AuthClient issue; this crate is the workspace root.
+//! Layers, each calling only downward:
+//! - `js` (wasm only): the `AuthClient` JavaScript facade; converts types, nothing else.
+//! - [`core`]: session state, refresh, storage writes and events; generic over the backend.
+//! - [`api`]: the GoTrue wire protocol (one module per endpoint family), a [`backend::Backend`].
+//! - [`storage`]: where the session record lives.
+//! - pure helpers: [`error`] (mapping), [`validate`], [`session`] (records, expiry), [`link`].
 #![deny(missing_docs)]
 
-/// The version of this package, as JavaScript sees it.
-#[wasm_bindgen::prelude::wasm_bindgen]
-pub fn version() -> String {
-    env!("CARGO_PKG_VERSION").to_string()
-}
+pub mod api;
+pub mod backend;
+pub mod core;
+pub mod error;
+pub mod http;
+pub mod json;
+pub mod link;
+pub mod session;
+pub mod storage;
+pub mod validate;
+
+#[cfg(target_arch = "wasm32")]
+mod js;

@@ -1,0 +1,20 @@
+//! `POST /logout?scope=` (protocol §5.11).
+
+use super::{paths, GoTrue};
+use crate::backend::SignOutScope;
+use crate::http::{Http, HttpRequest};
+
+pub fn request<H: Http>(api: &GoTrue<H>, access_token: &str, scope: SignOutScope) -> HttpRequest {
+    api.request("POST", &format!("{}?scope={}", paths::LOGOUT, scope.as_str()), Some(access_token), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::api::tests::gotrue;
+    use crate::backend::SignOutScope;
+
+    #[test]
+    fn scope_in_the_query() {
+        assert_eq!(super::request(&gotrue(), "jwt", SignOutScope::Others).url, "http://auth.test/auth/v1/logout?scope=others");
+    }
+}

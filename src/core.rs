@@ -1,0 +1,351 @@
+//! The session core: what the client knows (session, pending recovery email), how it changes,
+//! what is stored, and which events fire. Generic over the backend protocol, the store and the
+//! JSON implementation, so it runs natively in tests and in any JS runtime as wasm.
+//!
+//! Rules kept here: input is validated and a missing session reported before any request;
+//! state is committed (memory, then storage) before listeners run; no `RefCell` borrow is held
+//! across an `await` or while a listener runs.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use crate::backend::{Backend, PasswordChange, SignOutScope};
+use crate::error::{AuthError, ErrorCode, Result};
+use crate::http::Json;
+use crate::session::{Session, SessionRecord, User};
+use crate::storage::{Keys, Store};
+use crate::validate;
+
+/// What listeners are told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthEvent {
+    /// Signed in with a password.
+    SignedIn,
+    /// Signed in through a recovery code or link: time to set a new password.
+    PasswordRecovery,
+    /// The user changed (password set).
+    UserUpdated,
+    /// New tokens for the same session.
+    TokenRefreshed,
+    /// No session any more.
+    SignedOut,
+}
+
+impl AuthEvent {
+    /// The name JavaScript sees.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthEvent::SignedIn => "SIGNED_IN",
+            AuthEvent::PasswordRecovery => "PASSWORD_RECOVERY",
+            AuthEvent::UserUpdated => "USER_UPDATED",
+            AuthEvent::TokenRefreshed => "TOKEN_REFRESHED",
+            AuthEvent::SignedOut => "SIGNED_OUT",
+        }
+    }
+}
+
+/// A subscriber.
+pub type Listener = Rc<dyn Fn(AuthEvent, Option<&Session>)>;
+
+/// How a recovery is proven.
+#[derive(Debug, Clone)]
+pub enum RecoveryProof {
+    /// The emailed code; the email defaults to the one held since `request_password_reset`.
+    Code {
+        /// The address, if the caller gave it.
+        email: Option<String>,
+        /// The 6-digit code.
+        code: String,
+    },
+    /// The token hash from the link.
+    TokenHash(String),
+}
+
+/// The client state machine.
+pub struct AuthCore<B, J> {
+    backend: B,
+    json: J,
+    store: Box<dyn Store>,
+    keys: Keys,
+    now: fn() -> f64,
+    session: RefCell<Option<Session>>,
+    recovery_email: RefCell<Option<String>>,
+    listeners: RefCell<Vec<(u32, Listener)>>,
+    next_listener_id: Cell<u32>,
+}
+
+impl<B: Backend, J: Json> AuthCore<B, J> {
+    /// Loads what `store` holds. A record that fails to parse or lacks fields is removed and
+    /// treated as signed out; storage that cannot be read counts as empty. Never fails.
+    pub fn new(backend: B, json: J, store: Box<dyn Store>, keys: Keys, now: fn() -> f64) -> Self {
+        let stored = store.get(&keys.session).ok().flatten();
+        let session = stored.as_deref().and_then(|text| json.parse::<SessionRecord>(text)).and_then(|r| r.into_session(now()));
+        if stored.is_some() && session.is_none() {
+            let _ = store.remove(&keys.session);
+        }
+        let recovery_email = store.get(&keys.recovery_email).ok().flatten().filter(|e| validate::email("email", e).is_ok());
+        AuthCore {
+            backend,
+            json,
+            store,
+            keys,
+            now,
+            session: RefCell::new(session),
+            recovery_email: RefCell::new(recovery_email),
+            listeners: RefCell::new(Vec::new()),
+            next_listener_id: Cell::new(1),
+        }
+    }
+
+    /// The cached user: no network, no waiting.
+    pub fn cached_user(&self) -> Option<User> {
+        self.session.borrow().as_ref().map(|s| s.user.clone())
+    }
+
+    /// The address held since the last recovery request, if not yet verified.
+    pub fn pending_recovery_email(&self) -> Option<String> {
+        self.recovery_email.borrow().clone()
+    }
+
+    /// Adds a listener; returns its id for [`Self::unsubscribe`].
+    pub fn subscribe(&self, listener: Listener) -> u32 {
+        let id = self.next_listener_id.get();
+        self.next_listener_id.set(id.wrapping_add(1));
+        self.listeners.borrow_mut().push((id, listener));
+        id
+    }
+
+    /// Removes a listener (idempotent).
+    pub fn unsubscribe(&self, id: u32) {
+        self.listeners.borrow_mut().retain(|(i, _)| *i != id);
+    }
+
+    /// Sends the recovery email and remembers the address for `verify_recovery`.
+    pub async fn request_password_reset(&self, email: &str, redirect_to: Option<&str>) -> Result<()> {
+        let email = validate::email("email", email)?;
+        if let Some(url) = redirect_to {
+            validate_url("redirectTo", url)?;
+        }
+        self.backend.request_password_reset(&email, redirect_to).await?;
+        let _ = self.store.set(&self.keys.recovery_email, &email);
+        *self.recovery_email.borrow_mut() = Some(email);
+        Ok(())
+    }
+
+    /// Verifies the code or link and signs in with the recovery session (PASSWORD_RECOVERY).
+    pub async fn verify_recovery(&self, proof: RecoveryProof) -> Result<Session> {
+        let session = match proof {
+            RecoveryProof::Code { email, code } => {
+                let email = match email {
+                    Some(email) => validate::email("email", &email)?,
+                    None => self
+                        .pending_recovery_email()
+                        .ok_or_else(|| AuthError::invalid_input("email", "is required (no password reset was requested from this client)"))?,
+                };
+                let code = validate::otp("token", &code)?;
+                self.backend.verify_recovery_code(&email, &code).await?
+            }
+            RecoveryProof::TokenHash(hash) => {
+                let hash = validate::token_hash("tokenHash", &hash)?;
+                self.backend.verify_recovery_token_hash(&hash).await?
+            }
+        };
+        let _ = self.store.remove(&self.keys.recovery_email);
+        *self.recovery_email.borrow_mut() = None;
+        self.commit(Some(session.clone()), AuthEvent::PasswordRecovery);
+        Ok(session)
+    }
+
+    /// Signs in with email and password (SIGNED_IN).
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<Session> {
+        let email = validate::email("email", email)?;
+        if password.is_empty() {
+            return Err(AuthError::invalid_input("password", "is required"));
+        }
+        let session = self.backend.sign_in_with_password(&email, password).await?;
+        self.commit(Some(session.clone()), AuthEvent::SignedIn);
+        Ok(session)
+    }
+
+    /// Changes the password of the signed-in user. The session stays the same one; the other
+    /// sessions of the user end on the server. `current`, when given, is always checked.
+    pub async fn update_password(&self, password: &str, current: Option<&str>, nonce: Option<&str>) -> Result<User> {
+        validate::password("password", password)?;
+        if let Some(current) = current {
+            validate::password("currentPassword", current)?;
+        }
+        let nonce = nonce.map(|n| validate::otp("nonce", n)).transpose()?;
+        let session = self.usable_session().await?;
+        // GoTrue checks current_password only when configured to; a sign-in with it proves
+        // it whatever the configuration. The extra session ends with the password change.
+        let mut probe = None;
+        if let Some(current) = current {
+            let email = session.user.email().unwrap_or_default().to_string();
+            probe = match self.backend.sign_in_with_password(&email, current).await {
+                Ok(probe) => Some(probe),
+                Err(e) if e.code == ErrorCode::InvalidCredentials => {
+                    return Err(AuthError { code: ErrorCode::InvalidCurrentPassword, message: "The current password is wrong".into(), ..e })
+                }
+                Err(e) => return Err(e),
+            };
+        }
+        let change = PasswordChange { password, current_password: current, nonce: nonce.as_deref() };
+        let result = self.backend.update_password(&session.access_token, change).await;
+        if let (Err(_), Some(probe)) = (&result, &probe) {
+            let _ = self.backend.sign_out(&probe.access_token, SignOutScope::Local).await;
+        }
+        let user = self.forget_session_if_gone(result)?;
+        self.update_cached_user(user.clone());
+        Ok(user)
+    }
+
+    /// The current session, refreshed first when it is about to expire; `None` when signed out.
+    pub async fn session(&self) -> Result<Option<Session>> {
+        if self.session.borrow().is_none() {
+            return Ok(None);
+        }
+        match self.usable_session().await {
+            Ok(session) => Ok(Some(session)),
+            Err(e) if e.code == ErrorCode::NotAuthenticated => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The user as the server has it now; refreshes the cached copy.
+    pub async fn user(&self) -> Result<User> {
+        let session = self.usable_session().await?;
+        let user = self.forget_session_if_gone(self.backend.get_user(&session.access_token).await)?;
+        if self.session.borrow().as_ref().map(|s| &s.user) != Some(&user) {
+            self.update_cached_user(user.clone());
+        }
+        Ok(user)
+    }
+
+    /// Asks the server to email a reauthentication nonce.
+    pub async fn reauthenticate(&self) -> Result<()> {
+        let session = self.usable_session().await?;
+        self.forget_session_if_gone(self.backend.reauthenticate(&session.access_token).await)
+    }
+
+    /// Signs out. `Local` and `Global` always end the session here, even when the server cannot
+    /// be reached; a failure other than "already signed out" is still reported afterwards for
+    /// `Global`, because other devices may still be signed in. `Others` keeps this session.
+    pub async fn sign_out(&self, scope: SignOutScope) -> Result<()> {
+        let Some(session) = self.session.borrow().clone() else {
+            return match scope {
+                SignOutScope::Others => Err(AuthError::not_signed_in()),
+                _ => Ok(()),
+            };
+        };
+        let result = match self.backend.sign_out(&session.access_token, scope).await {
+            Err(e) if e.code == ErrorCode::NotAuthenticated && scope != SignOutScope::Others => Ok(()),
+            other => other,
+        };
+        match scope {
+            SignOutScope::Others => self.forget_session_if_gone(result),
+            SignOutScope::Local => {
+                self.commit(None, AuthEvent::SignedOut);
+                Ok(())
+            }
+            SignOutScope::Global => {
+                self.commit(None, AuthEvent::SignedOut);
+                result
+            }
+        }
+    }
+
+    /// A session whose access token is good for a while, refreshing it if needed.
+    async fn usable_session(&self) -> Result<Session> {
+        let session = self.session.borrow().clone().ok_or_else(AuthError::not_signed_in)?;
+        let now = (self.now)();
+        if !session.needs_refresh(now) {
+            return Ok(session);
+        }
+        match self.backend.refresh(&session.refresh_token).await {
+            Ok(fresh) => {
+                // Someone signed out (or in as someone else) while the refresh was in flight.
+                if self.session.borrow().as_ref().map(|s| &s.refresh_token) != Some(&session.refresh_token) {
+                    return self.session.borrow().clone().ok_or_else(AuthError::not_signed_in);
+                }
+                self.commit(Some(fresh.clone()), AuthEvent::TokenRefreshed);
+                Ok(fresh)
+            }
+            // The refresh token is dead: drop the session once the access token is too.
+            Err(e) if e.code == ErrorCode::NotAuthenticated => {
+                if session.is_expired((self.now)()) {
+                    self.commit(None, AuthEvent::SignedOut);
+                    Err(e)
+                } else {
+                    Ok(session)
+                }
+            }
+            // Network trouble: keep the session; use it while it is still valid.
+            Err(e) => {
+                if session.is_expired((self.now)()) {
+                    Err(e)
+                } else {
+                    Ok(session)
+                }
+            }
+        }
+    }
+
+    /// A server that says the session is gone is believed: the local copy goes too.
+    fn forget_session_if_gone<T>(&self, result: Result<T>) -> Result<T> {
+        if let Err(e) = &result {
+            if e.code == ErrorCode::NotAuthenticated && self.session.borrow().is_some() {
+                self.commit(None, AuthEvent::SignedOut);
+            }
+        }
+        result
+    }
+
+    fn update_cached_user(&self, user: User) {
+        let updated = self.session.borrow().clone().map(|s| Session { user, ..s });
+        if updated.is_some() {
+            self.commit(updated, AuthEvent::UserUpdated);
+        }
+    }
+
+    /// Memory first, then storage (a failing store keeps the in-memory state), then listeners.
+    fn commit(&self, session: Option<Session>, event: AuthEvent) {
+        match &session {
+            Some(s) => {
+                let _ = self.store.set(&self.keys.session, &self.json.to_json(s));
+            }
+            None => {
+                let _ = self.store.remove(&self.keys.session);
+            }
+        }
+        *self.session.borrow_mut() = session.clone();
+        // Listeners may subscribe, unsubscribe or call back into the client.
+        let listeners: Vec<Listener> = self.listeners.borrow().iter().map(|(_, l)| l.clone()).collect();
+        for listener in listeners {
+            listener(event, session.as_ref());
+        }
+    }
+}
+
+/// `http(s)://…` only: a redirect elsewhere is either a mistake or an attack.
+fn validate_url(field: &str, url: &str) -> Result<()> {
+    let lower = url.trim().to_ascii_lowercase();
+    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !url.chars().any(char::is_whitespace) => Ok(()),
+        _ => Err(AuthError::invalid_input(field, "must be an http(s) URL")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::validate_url;
+
+    #[test]
+    fn redirect_urls() {
+        assert!(validate_url("redirectTo", "https://app.test/reset").is_ok());
+        assert!(validate_url("redirectTo", "http://127.0.0.1:3000").is_ok());
+        for bad in ["", "javascript:alert(1)", "//evil.test", "https://", "https://a b"] {
+            assert!(validate_url("redirectTo", bad).is_err(), "{bad}");
+        }
+    }
+}

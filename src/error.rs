@@ -1,0 +1,322 @@
+//! `AuthError`: one error type with a stable code, and the mapping from every shape of GoTrue
+//! error (both body versions, the `x-sb-error-code` header, OAuth bodies, non-JSON bodies from
+//! proxies) onto it. Plain Rust, tested natively.
+
+use std::fmt;
+
+use serde::Deserialize;
+
+use crate::json::JsonValue;
+
+/// The stable, documented error codes (README, "Error codes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// No session, or the server no longer knows it. Thrown before any request when possible.
+    NotAuthenticated,
+    /// Input rejected before the network (the message names the field), or by the server.
+    InvalidInput,
+    /// The password fails the server's policy; `reasons` says why.
+    WeakPassword,
+    /// The new password equals the current one.
+    SamePassword,
+    /// The code or link is wrong, used or expired (GoTrue `otp_expired`).
+    InvalidOtp,
+    /// Wrong email or password at sign-in.
+    InvalidCredentials,
+    /// `currentPassword` is wrong.
+    InvalidCurrentPassword,
+    /// The server requires `currentPassword` for this change.
+    CurrentPasswordRequired,
+    /// The server wants a reauthentication nonce: call `reauthenticate()` first.
+    ReauthenticationNeeded,
+    /// The nonce is wrong or expired.
+    InvalidNonce,
+    /// Too many requests; `retryAfter` says how long to wait.
+    RateLimited,
+    /// The account is banned.
+    UserBanned,
+    /// The email address has not been confirmed.
+    EmailNotConfirmed,
+    /// The link's PKCE code cannot be exchanged (unknown, used or expired).
+    InvalidCode,
+    /// The request never got an answer (offline, DNS, CORS, connection dropped).
+    NetworkError,
+    /// No answer within `timeoutMs`.
+    Timeout,
+    /// The server failed (5xx).
+    ServerError,
+    /// The answer could not be understood (not JSON, missing fields).
+    UnexpectedResponse,
+    /// Any other error the server reported; `serverCode` has its code.
+    RequestFailed,
+    /// The configured storage refused to read or write.
+    StorageError,
+}
+
+impl ErrorCode {
+    /// The string JavaScript sees in `error.code`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::NotAuthenticated => "not_authenticated",
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::WeakPassword => "weak_password",
+            ErrorCode::SamePassword => "same_password",
+            ErrorCode::InvalidOtp => "invalid_otp",
+            ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::InvalidCurrentPassword => "invalid_current_password",
+            ErrorCode::CurrentPasswordRequired => "current_password_required",
+            ErrorCode::ReauthenticationNeeded => "reauthentication_needed",
+            ErrorCode::InvalidNonce => "invalid_nonce",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::UserBanned => "user_banned",
+            ErrorCode::EmailNotConfirmed => "email_not_confirmed",
+            ErrorCode::InvalidCode => "invalid_code",
+            ErrorCode::NetworkError => "network_error",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::ServerError => "server_error",
+            ErrorCode::UnexpectedResponse => "unexpected_response",
+            ErrorCode::RequestFailed => "request_failed",
+            ErrorCode::StorageError => "storage_error",
+        }
+    }
+}
+
+/// What went wrong. Messages never contain tokens, passwords or keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthError {
+    /// Stable code.
+    pub code: ErrorCode,
+    /// HTTP status, 0 when no response was involved.
+    pub status: u16,
+    /// Human-readable text.
+    pub message: String,
+    /// For `weak_password`: `length`, `characters`, `pwned`.
+    pub reasons: Vec<String>,
+    /// For `rate_limited`: seconds to wait, when the server said.
+    pub retry_after: Option<u32>,
+    /// GoTrue's own error code, when there was one.
+    pub server_code: Option<String>,
+}
+
+/// Results of this crate.
+pub type Result<T> = std::result::Result<T, AuthError>;
+
+impl AuthError {
+    /// A client-side error (status 0).
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        AuthError { code, status: 0, message: message.into(), reasons: Vec::new(), retry_after: None, server_code: None }
+    }
+
+    /// `invalid_input` naming the field.
+    pub fn invalid_input(field: &str, problem: &str) -> Self {
+        Self::new(ErrorCode::InvalidInput, format!("{field}: {problem}"))
+    }
+
+    /// `not_authenticated` before any request.
+    pub fn not_signed_in() -> Self {
+        Self::new(ErrorCode::NotAuthenticated, "Not signed in")
+    }
+
+    fn with_status(mut self, status: u16) -> Self {
+        self.status = status;
+        self
+    }
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.message, self.code.as_str())
+    }
+}
+
+impl std::error::Error for AuthError {}
+
+/// Every field any GoTrue error body may carry (§2 of the protocol notes).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ErrorBody {
+    /// Legacy: the HTTP status as a number; 2024: the machine code as a string; Postgres: SQLSTATE.
+    pub code: Option<JsonValue>,
+    /// Legacy machine code.
+    pub error_code: Option<String>,
+    /// Legacy message.
+    pub msg: Option<String>,
+    /// 2024 message.
+    pub message: Option<String>,
+    /// OAuth-style error word.
+    pub error: Option<String>,
+    /// OAuth-style message.
+    pub error_description: Option<String>,
+    /// Weak-password details.
+    pub weak_password: Option<WeakPassword>,
+}
+
+/// `weak_password: {reasons}`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct WeakPassword {
+    /// Why the password is weak.
+    pub reasons: Vec<String>,
+}
+
+/// The parts of a non-2xx response the mapping needs.
+#[derive(Debug, Default)]
+pub struct ErrorResponse<'a> {
+    /// HTTP status.
+    pub status: u16,
+    /// `x-sb-error-code` header.
+    pub error_code_header: Option<&'a str>,
+    /// `Retry-After` header.
+    pub retry_after_header: Option<&'a str>,
+    /// The body, if it parsed as JSON.
+    pub body: Option<ErrorBody>,
+}
+
+/// Maps a GoTrue error response to an `AuthError`.
+pub fn from_response(response: ErrorResponse<'_>) -> AuthError {
+    let status = response.status;
+    let body = response.body.unwrap_or_default();
+    let body_code = match &body.code {
+        Some(JsonValue::String(code)) if !code.is_empty() && !code.bytes().all(|b| b.is_ascii_digit()) => Some(code.clone()),
+        _ => None,
+    };
+    let server_code = body
+        .error_code
+        .clone()
+        .or(body_code)
+        .or_else(|| response.error_code_header.map(str::to_string))
+        .or_else(|| body.weak_password.as_ref().map(|_| "weak_password".to_string()))
+        .or_else(|| body.error.clone());
+    let message = body
+        .message
+        .clone()
+        .or(body.msg.clone())
+        .or(body.error_description.clone())
+        .unwrap_or_else(|| default_message(status).to_string());
+
+    let code = match server_code.as_deref() {
+        Some(code) => map_server_code(code, status),
+        None if status >= 500 => ErrorCode::ServerError,
+        None if status == 429 => ErrorCode::RateLimited,
+        None => ErrorCode::UnexpectedResponse,
+    };
+    let mut error = AuthError::new(code, message).with_status(status);
+    error.server_code = server_code;
+    if code == ErrorCode::WeakPassword {
+        error.reasons = body.weak_password.map(|w| w.reasons).unwrap_or_default();
+    }
+    if code == ErrorCode::RateLimited {
+        error.retry_after = response
+            .retry_after_header
+            .and_then(|v| v.trim().parse().ok())
+            .or_else(|| seconds_in_message(&error.message));
+    }
+    error
+}
+
+/// GoTrue code -> stable code. Matching is on codes, not statuses: GoTrue uses 400 and 422 for
+/// the same condition in different places.
+fn map_server_code(code: &str, status: u16) -> ErrorCode {
+    match code {
+        "weak_password" => ErrorCode::WeakPassword,
+        "same_password" => ErrorCode::SamePassword,
+        // GoTrue says otp_expired for wrong, used and expired codes alike.
+        "otp_expired" => ErrorCode::InvalidOtp,
+        "invalid_credentials" => ErrorCode::InvalidCredentials,
+        "current_password_invalid" => ErrorCode::InvalidCurrentPassword,
+        "current_password_required" => ErrorCode::CurrentPasswordRequired,
+        "reauthentication_needed" => ErrorCode::ReauthenticationNeeded,
+        "reauthentication_not_valid" => ErrorCode::InvalidNonce,
+        "over_email_send_rate_limit" | "over_request_rate_limit" | "over_sms_send_rate_limit" => ErrorCode::RateLimited,
+        // The session is gone or the token is unusable: the caller is not signed in any more.
+        "session_not_found" | "session_expired" | "refresh_token_not_found" | "refresh_token_already_used"
+        | "bad_jwt" | "no_authorization" | "user_not_found" => ErrorCode::NotAuthenticated,
+        "user_banned" => ErrorCode::UserBanned,
+        "email_not_confirmed" => ErrorCode::EmailNotConfirmed,
+        "flow_state_not_found" | "flow_state_expired" | "bad_code_verifier" => ErrorCode::InvalidCode,
+        "validation_failed" | "bad_json" | "email_address_invalid" | "email_address_not_authorized" => ErrorCode::InvalidInput,
+        "request_timeout" => ErrorCode::Timeout,
+        _ if status >= 500 => ErrorCode::ServerError,
+        _ if status == 429 => ErrorCode::RateLimited,
+        _ => ErrorCode::RequestFailed,
+    }
+}
+
+fn default_message(status: u16) -> &'static str {
+    match status {
+        429 => "Too many requests",
+        500..=599 => "The auth server failed",
+        _ => "The auth server answered with an error",
+    }
+}
+
+/// "…you can only request this after 42 seconds." -> 42
+fn seconds_in_message(message: &str) -> Option<u32> {
+    let after = message.split("after ").nth(1)?;
+    after.split(' ').next()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(status: u16, body: &str) -> AuthError {
+        from_response(ErrorResponse { status, body: serde_json::from_str(body).ok(), ..Default::default() })
+    }
+
+    #[test]
+    fn legacy_and_2024_bodies_give_the_same_error() {
+        let legacy = parse(422, r#"{"code":422,"error_code":"same_password","msg":"New password should be different from the old password."}"#);
+        let v2024 = parse(422, r#"{"code":"same_password","message":"New password should be different from the old password."}"#);
+        assert_eq!(legacy, v2024);
+        assert_eq!(legacy.code, ErrorCode::SamePassword);
+        assert_eq!(legacy.server_code.as_deref(), Some("same_password"));
+        assert_eq!(legacy.status, 422);
+    }
+
+    #[test]
+    fn weak_password_reasons_in_both_versions() {
+        let legacy = parse(422, r#"{"code":422,"error_code":"weak_password","msg":"m","weak_password":{"reasons":["length","characters"]}}"#);
+        assert_eq!(legacy.reasons, vec!["length", "characters"]);
+        let v2024 = parse(422, r#"{"code":"weak_password","message":"m","weak_password":{"reasons":["pwned"]}}"#);
+        assert_eq!((v2024.code, v2024.reasons), (ErrorCode::WeakPassword, vec!["pwned".to_string()]));
+        // A body with only the weak_password object is still recognised.
+        assert_eq!(parse(422, r#"{"msg":"m","weak_password":{"reasons":["length"]}}"#).code, ErrorCode::WeakPassword);
+    }
+
+    #[test]
+    fn header_code_when_the_body_has_none() {
+        let e = from_response(ErrorResponse { status: 403, error_code_header: Some("session_not_found"), ..Default::default() });
+        assert_eq!(e.code, ErrorCode::NotAuthenticated);
+    }
+
+    #[test]
+    fn non_json_bodies_map_by_status() {
+        assert_eq!(parse(502, "<html>Bad Gateway</html>").code, ErrorCode::ServerError);
+        assert_eq!(parse(404, "404 page not found").code, ErrorCode::UnexpectedResponse);
+        let limited = from_response(ErrorResponse { status: 429, retry_after_header: Some("7"), ..Default::default() });
+        assert_eq!((limited.code, limited.retry_after), (ErrorCode::RateLimited, Some(7)));
+    }
+
+    #[test]
+    fn oauth_and_postgres_bodies() {
+        let oauth = parse(400, r#"{"error":"invalid_grant","error_description":"Invalid Refresh Token"}"#);
+        assert_eq!((oauth.code, oauth.message.as_str()), (ErrorCode::RequestFailed, "Invalid Refresh Token"));
+        let pg = parse(500, r#"{"code":"23505","message":"duplicate key","hint":"","detail":""}"#);
+        assert_eq!(pg.code, ErrorCode::ServerError);
+    }
+
+    #[test]
+    fn retry_after_from_the_message() {
+        let e = parse(429, r#"{"code":429,"error_code":"over_email_send_rate_limit","msg":"For security purposes, you can only request this after 42 seconds."}"#);
+        assert_eq!((e.code, e.retry_after), (ErrorCode::RateLimited, Some(42)));
+    }
+
+    #[test]
+    fn codes_not_statuses_decide() {
+        assert_eq!(parse(403, r#"{"code":403,"error_code":"otp_expired","msg":"x"}"#).code, ErrorCode::InvalidOtp);
+        assert_eq!(parse(422, r#"{"code":"validation_failed","message":"x"}"#).code, ErrorCode::InvalidInput);
+        assert_eq!(parse(400, r#"{"code":"something_new","message":"x"}"#).code, ErrorCode::RequestFailed);
+        assert_eq!(parse(503, r#"{"code":"something_new","message":"x"}"#).code, ErrorCode::ServerError);
+    }
+}

@@ -1,0 +1,61 @@
+//! The HTTP exchange as plain data, and the trait a runtime implements to perform it (with the
+//! runtime's JSON). `fetch.rs` is the wasm implementation; tests bring their own.
+
+use serde::{de::DeserializeOwned, Serialize};
+
+/// A request to send.
+#[derive(Clone, PartialEq)]
+pub struct HttpRequest {
+    /// `GET`, `POST`, `PUT`.
+    pub method: &'static str,
+    /// Absolute URL.
+    pub url: String,
+    /// Header name/value pairs.
+    pub headers: Vec<(String, String)>,
+    /// JSON text, if any.
+    pub body: Option<String>,
+}
+
+/// Requests carry credentials in headers and bodies; `Debug` shows neither.
+impl std::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpRequest").field("method", &self.method).field("url", &self.url).finish_non_exhaustive()
+    }
+}
+
+/// What came back.
+#[derive(Debug, Clone, Default)]
+pub struct HttpResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// `x-sb-error-code`, if present.
+    pub error_code_header: Option<String>,
+    /// `retry-after`, if present.
+    pub retry_after_header: Option<String>,
+    /// The body text.
+    pub body: String,
+}
+
+/// Why no response arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportError {
+    /// The request failed before an answer (offline, refused, dropped, blocked).
+    Network,
+    /// No answer within the timeout; the request was aborted.
+    Timeout,
+}
+
+/// A runtime's JSON: the wasm build uses the host's `JSON.parse`/`JSON.stringify`.
+pub trait Json {
+    /// Parses JSON text into `T`; `None` when it is not JSON or not shaped like `T`.
+    fn parse<T: DeserializeOwned>(&self, text: &str) -> Option<T>;
+    /// Writes `value` as JSON text.
+    fn to_json<T: Serialize>(&self, value: &T) -> String;
+}
+
+/// A runtime's way to send requests.
+#[allow(async_fn_in_trait)]
+pub trait Http: Json {
+    /// Sends `request` and reads the whole answer.
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+}

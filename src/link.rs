@@ -1,0 +1,122 @@
+//! Reading a recovery link a user pasted, or the URL GoTrue redirected to: the email link itself
+//! (`…/verify?token=<hash>&type=recovery`), an app link carrying `token_hash`, a PKCE redirect
+//! (`?code=`), or an error redirect (`#error_code=otp_expired…`).
+
+/// What a pasted link contains.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RecoveryLink {
+    /// Verify with `verifyOtp({ tokenHash, type: 'recovery' })`.
+    TokenHash(String),
+    /// A PKCE auth code, to exchange with the verifier stored at request time.
+    Code(String),
+    /// GoTrue reported an error: its code and description.
+    Error {
+        /// GoTrue's `error_code` (e.g. `otp_expired`).
+        code: String,
+        /// Its description.
+        description: String,
+    },
+    /// Tokens of an implicit-flow redirect (`#access_token=…&type=recovery`).
+    Session {
+        /// The access token.
+        access_token: String,
+        /// The refresh token.
+        refresh_token: String,
+        /// Expiry, Unix seconds.
+        expires_at: f64,
+    },
+}
+
+/// Parses `url`; `None` when it carries nothing recognisable.
+pub fn parse(url: &str) -> Option<RecoveryLink> {
+    let url = url.trim();
+    let (before_fragment, fragment) = url.split_once('#').unwrap_or((url, ""));
+    let query = before_fragment.split_once('?').map_or("", |(_, q)| q);
+    let q = pairs(query);
+    let f = pairs(fragment);
+    let get = |key: &str| f.iter().chain(q.iter()).find(|(k, _)| k == key).map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
+
+    if let Some(code) = get("error_code").or_else(|| get("error")) {
+        return Some(RecoveryLink::Error { code, description: get("error_description").unwrap_or_default() });
+    }
+    if let (Some(access_token), Some(refresh_token)) = (get("access_token"), get("refresh_token")) {
+        let expires_at = get("expires_at").and_then(|v| v.parse().ok()).unwrap_or(0.0);
+        return Some(RecoveryLink::Session { access_token, refresh_token, expires_at });
+    }
+    if let Some(hash) = get("token_hash") {
+        return Some(RecoveryLink::TokenHash(hash));
+    }
+    // GoTrue's own link calls the hash `token`.
+    if let Some(hash) = get("token").filter(|t| t.len() >= 56) {
+        return Some(RecoveryLink::TokenHash(hash));
+    }
+    get("code").map(RecoveryLink::Code)
+}
+
+/// `application/x-www-form-urlencoded` pairs, decoded.
+fn pairs(text: &str) -> Vec<(String, String)> {
+    text.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(high), Some(low)) => {
+                    out.push(high * 16 + low);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HASH: &str = "4b4c409a9a6ce0f200b3b61f743a2978c2dceb987ee764188f2dea6d";
+
+    #[test]
+    fn gotrue_email_link() {
+        let link = format!("http://127.0.0.1:9999/verify?token={HASH}&type=recovery&redirect_to=http%3A%2F%2Flocalhost");
+        assert_eq!(parse(&link), Some(RecoveryLink::TokenHash(HASH.into())));
+        let pkce = format!("https://x.supabase.co/auth/v1/verify?token=pkce_{HASH}&type=recovery");
+        assert_eq!(parse(&pkce), Some(RecoveryLink::TokenHash(format!("pkce_{HASH}"))));
+    }
+
+    #[test]
+    fn app_links_redirects_and_errors() {
+        assert_eq!(parse(&format!("https://app.test/reset?token_hash={HASH}&type=recovery")), Some(RecoveryLink::TokenHash(HASH.into())));
+        assert_eq!(parse("https://app.test/reset?code=0b3c-uuid"), Some(RecoveryLink::Code("0b3c-uuid".into())));
+        assert_eq!(
+            parse("https://app.test/reset#error=access_denied&error_code=otp_expired&error_description=Email+link+is+invalid+or+has+expired&sb="),
+            Some(RecoveryLink::Error { code: "otp_expired".into(), description: "Email link is invalid or has expired".into() })
+        );
+        match parse("https://app.test/#access_token=a.b.c&expires_at=17&refresh_token=r&sb=&token_type=bearer&type=recovery") {
+            Some(RecoveryLink::Session { access_token, expires_at, .. }) => assert_eq!((access_token.as_str(), expires_at), ("a.b.c", 17.0)),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(parse("https://app.test/plain"), None);
+        assert_eq!(parse(""), None);
+        assert_eq!(parse("%%%?code=%zz"), Some(RecoveryLink::Code("%zz".into())));
+    }
+}

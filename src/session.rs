@@ -1,0 +1,182 @@
+//! Sessions and users as the client keeps them, the stored record, and expiry arithmetic.
+//! No JavaScript and no HTTP here.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::json::JsonValue;
+
+/// The user object exactly as the server sent it (GoTrue §3.2), passed through to JavaScript.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct User(pub JsonValue);
+
+impl User {
+    /// The user's id.
+    pub fn id(&self) -> Option<&str> {
+        self.0.get("id").and_then(JsonValue::as_str)
+    }
+
+    /// The user's email address.
+    pub fn email(&self) -> Option<&str> {
+        self.0.get("email").and_then(JsonValue::as_str)
+    }
+
+    /// A user object needs at least an id.
+    pub fn is_valid(&self) -> bool {
+        matches!(self.0, JsonValue::Object(_)) && self.id().is_some_and(|id| !id.is_empty())
+    }
+}
+
+impl fmt::Debug for User {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("User").field("id", &self.id()).finish_non_exhaustive()
+    }
+}
+
+/// A signed-in session: GoTrue's token response (§3.1), also the stored record.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// The JWT sent as `Authorization: Bearer`.
+    pub access_token: String,
+    /// Opaque, single-use (rotated on every refresh).
+    pub refresh_token: String,
+    /// Unix seconds at which the access token expires.
+    pub expires_at: f64,
+    /// Lifetime in seconds at issue.
+    #[serde(default)]
+    pub expires_in: f64,
+    /// Always `bearer`.
+    #[serde(default = "bearer")]
+    pub token_type: String,
+    /// The signed-in user.
+    pub user: User,
+}
+
+fn bearer() -> String {
+    "bearer".into()
+}
+
+/// Tokens never appear in `Debug` output.
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("access_token", &"<redacted>")
+            .field("refresh_token", &"<redacted>")
+            .field("expires_at", &self.expires_at)
+            .field("user", &self.user)
+            .finish()
+    }
+}
+
+/// A token response or a stored record, every field optional so that a damaged record can be
+/// recognised and dropped rather than failing to parse.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct SessionRecord {
+    access_token: Option<String>,
+    refresh_token: Option<String>,
+    expires_at: Option<f64>,
+    expires_in: Option<f64>,
+    token_type: Option<String>,
+    user: Option<User>,
+}
+
+impl SessionRecord {
+    /// A usable session, or `None` when a field is missing or malformed. `now` (Unix seconds)
+    /// fills `expires_at` from `expires_in` when only the latter is present.
+    pub fn into_session(self, now: f64) -> Option<Session> {
+        let access_token = self.access_token.filter(|t| !t.is_empty())?;
+        let refresh_token = self.refresh_token.filter(|t| !t.is_empty())?;
+        let user = self.user.filter(User::is_valid)?;
+        let expires_in = self.expires_in.filter(|s| s.is_finite() && *s > 0.0);
+        let expires_at = self
+            .expires_at
+            .filter(|t| t.is_finite() && *t > 0.0)
+            .or_else(|| expires_in.map(|s| now + s))?;
+        Some(Session {
+            access_token,
+            refresh_token,
+            expires_at,
+            expires_in: expires_in.unwrap_or(0.0),
+            token_type: self.token_type.unwrap_or_else(bearer),
+            user,
+        })
+    }
+}
+
+/// Refresh this long before expiry so a token does not run out while a request is in flight.
+pub const EXPIRY_MARGIN_SECONDS: f64 = 60.0;
+
+impl Session {
+    /// True when the access token should be refreshed before use: inside the margin, which is
+    /// at most half the token's lifetime (short-lived tokens would otherwise always refresh).
+    pub fn needs_refresh(&self, now: f64) -> bool {
+        let margin = if self.expires_in > 0.0 { EXPIRY_MARGIN_SECONDS.min(self.expires_in / 2.0) } else { EXPIRY_MARGIN_SECONDS };
+        self.expires_at - now <= margin
+    }
+
+    /// True once the access token has really expired.
+    pub fn is_expired(&self, now: f64) -> bool {
+        self.expires_at <= now
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(json: &str) -> SessionRecord {
+        serde_json::from_str(json).unwrap()
+    }
+
+    const USER: &str = r#"{"id":"u1","email":"a@b.co","user_metadata":{"x":1}}"#;
+
+    #[test]
+    fn complete_records_become_sessions() {
+        let s = record(&format!(r#"{{"access_token":"a","refresh_token":"r","expires_at":100,"expires_in":3600,"user":{USER}}}"#))
+            .into_session(0.0)
+            .unwrap();
+        assert_eq!((s.expires_at, s.token_type.as_str(), s.user.email()), (100.0, "bearer", Some("a@b.co")));
+        let from_in = record(&format!(r#"{{"access_token":"a","refresh_token":"r","expires_in":30,"user":{USER}}}"#)).into_session(1000.0);
+        assert_eq!(from_in.map(|s| s.expires_at), Some(1030.0));
+    }
+
+    #[test]
+    fn damaged_records_are_refused() {
+        for json in [
+            "{}".to_string(),
+            format!(r#"{{"refresh_token":"r","expires_at":1,"user":{USER}}}"#),
+            format!(r#"{{"access_token":"","refresh_token":"r","expires_at":1,"user":{USER}}}"#),
+            r#"{"access_token":"a","refresh_token":"r","expires_at":1,"user":{"email":"x"}}"#.to_string(),
+            r#"{"access_token":"a","refresh_token":"r","expires_at":1,"user":"u"}"#.to_string(),
+            format!(r#"{{"access_token":"a","refresh_token":"r","user":{USER}}}"#),
+        ] {
+            assert!(record(&json).into_session(0.0).is_none(), "{json}");
+        }
+        // Wrong types fail to deserialize at all; callers treat that the same way.
+        assert!(serde_json::from_str::<SessionRecord>(r#"{"access_token":5}"#).is_err());
+    }
+
+    #[test]
+    fn refresh_margin() {
+        let mut s = record(&format!(r#"{{"access_token":"a","refresh_token":"r","expires_at":1000,"expires_in":3600,"user":{USER}}}"#))
+            .into_session(0.0)
+            .unwrap();
+        assert!(!s.needs_refresh(939.0));
+        assert!(s.needs_refresh(941.0));
+        assert!(!s.is_expired(999.0) && s.is_expired(1000.0));
+        s.expires_in = 10.0;
+        assert!(!s.needs_refresh(994.0) && s.needs_refresh(995.0));
+    }
+
+    #[test]
+    fn debug_hides_tokens() {
+        let s = record(&format!(r#"{{"access_token":"secret-a","refresh_token":"secret-r","expires_at":1,"user":{USER}}}"#))
+            .into_session(0.0)
+            .unwrap();
+        let text = format!("{s:?}");
+        assert!(!text.contains("secret-a") && !text.contains("secret-r"), "{text}");
+    }
+}

@@ -1,0 +1,38 @@
+//! Where the session record lives. Backends: Web Storage (session/local, wasm only), memory,
+//! and any object with `getItem/setItem/removeItem` (wasm only). Synchronous, so the cached
+//! user can be read without waiting.
+
+mod memory;
+
+pub use memory::MemoryStore;
+
+use crate::error::Result;
+
+/// A string key/value store.
+pub trait Store {
+    /// The value under `key`, if any.
+    fn get(&self, key: &str) -> Result<Option<String>>;
+    /// Stores `value` under `key`.
+    fn set(&self, key: &str, value: &str) -> Result<()>;
+    /// Removes `key`.
+    fn remove(&self, key: &str) -> Result<()>;
+}
+
+/// The key names derived from the configured `storageKey`.
+#[derive(Debug, Clone)]
+pub struct Keys {
+    /// The session record.
+    pub session: String,
+    /// The address a recovery email went to, until it is verified.
+    pub recovery_email: String,
+}
+
+/// The default `storageKey`.
+pub const DEFAULT_STORAGE_KEY: &str = "wasm-auth-client";
+
+impl Keys {
+    /// Keys under `prefix`.
+    pub fn new(prefix: &str) -> Self {
+        Keys { session: format!("{prefix}:session"), recovery_email: format!("{prefix}:recovery-email") }
+    }
+}

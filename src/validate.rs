@@ -1,0 +1,118 @@
+//! Input checks done before any request, so bad input costs no round trip and changes nothing.
+//! Each failure is `invalid_input` naming the field.
+
+use crate::error::{AuthError, Result};
+
+/// bcrypt reads at most 72 bytes; GoTrue refuses longer passwords.
+pub const MAX_PASSWORD_BYTES: usize = 72;
+
+/// A plausible address: one `@`, a non-empty local part, a dotted domain, no spaces, at most
+/// 255 bytes. Deliverability is the server's business. Returns it trimmed.
+pub fn email(field: &str, value: &str) -> Result<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(AuthError::invalid_input(field, "is required"));
+    }
+    if value.len() > 255 {
+        return Err(AuthError::invalid_input(field, "is longer than 255 bytes"));
+    }
+    let well_formed = match value.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains("..")
+                && value.chars().all(|c| !c.is_whitespace() && !c.is_control())
+        }
+        None => false,
+    };
+    if !well_formed {
+        return Err(AuthError::invalid_input(field, "is not a valid email address"));
+    }
+    Ok(value.to_string())
+}
+
+/// The emailed one-time code: exactly 6 digits (spaces a user may type are dropped).
+pub fn otp(field: &str, value: &str) -> Result<String> {
+    let digits: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AuthError::invalid_input(field, "must be the 6-digit code from the email"));
+    }
+    Ok(digits)
+}
+
+/// A new password: non-empty and at most 72 bytes. Strength is the server's policy.
+pub fn password(field: &str, value: &str) -> Result<()> {
+    if value.is_empty() {
+        return Err(AuthError::invalid_input(field, "is required"));
+    }
+    if value.len() > MAX_PASSWORD_BYTES {
+        return Err(AuthError::invalid_input(field, "is longer than 72 bytes"));
+    }
+    Ok(())
+}
+
+/// A token hash from a link: 56 hex digits, possibly `pkce_`-prefixed.
+pub fn token_hash(field: &str, value: &str) -> Result<String> {
+    let value = value.trim();
+    let hex = value.strip_prefix("pkce_").unwrap_or(value);
+    if hex.len() != 56 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AuthError::invalid_input(field, "is not a token hash from a recovery link"));
+    }
+    Ok(value.to_string())
+}
+
+/// The only verification type this client handles.
+pub fn otp_type(field: &str, value: &str) -> Result<()> {
+    if value != "recovery" {
+        return Err(AuthError::invalid_input(field, "must be \"recovery\""));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    #[test]
+    fn emails() {
+        assert_eq!(email("email", " ann@example.com ").unwrap(), "ann@example.com");
+        for bad in ["", "   ", "ann", "ann@", "@example.com", "ann@example", "a b@example.com", "a@b@c.com", "a@.com", "a@b..com", "a@b.com\u{0}"] {
+            let e = email("email", bad).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidInput, "{bad:?}");
+            assert!(e.message.starts_with("email:"), "{}", e.message);
+        }
+        assert!(email("email", &format!("{}@example.com", "a".repeat(250))).is_err());
+    }
+
+    #[test]
+    fn codes() {
+        assert_eq!(otp("token", "123 456").unwrap(), "123456");
+        for bad in ["", "12345", "1234567", "12345a", "١٢٣٤٥٦"] {
+            assert!(otp("token", bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn passwords_count_bytes() {
+        assert!(password("password", "").is_err());
+        assert!(password("password", &"a".repeat(72)).is_ok());
+        assert!(password("password", &"a".repeat(73)).is_err());
+        // 24 three-byte characters are 72 bytes; 25 are too many.
+        assert!(password("password", &"€".repeat(24)).is_ok());
+        assert!(password("password", &"€".repeat(25)).is_err());
+    }
+
+    #[test]
+    fn hashes_and_types() {
+        let h = "a".repeat(56);
+        assert!(token_hash("tokenHash", &h).is_ok());
+        assert!(token_hash("tokenHash", &format!("pkce_{h}")).is_ok());
+        assert!(token_hash("tokenHash", "abc").is_err());
+        assert!(otp_type("type", "recovery").is_ok());
+        assert!(otp_type("type", "signup").is_err());
+    }
+}

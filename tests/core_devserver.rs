@@ -1,0 +1,367 @@
+//! The session core, natively, against a real devserver on a loopback port: the same logic the
+//! wasm package runs, with a blocking HTTP client standing in for `fetch`.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use serde_json::{json, Value};
+use wasm_auth_client::api::GoTrue;
+use wasm_auth_client::backend::SignOutScope;
+use wasm_auth_client::core::{AuthCore, AuthEvent, RecoveryProof};
+use wasm_auth_client::error::{ErrorCode, Result};
+use wasm_auth_client::http::{Http, HttpRequest, HttpResponse, Json, TransportError};
+use wasm_auth_client::storage::{Keys, MemoryStore, Store};
+
+const PASSWORD: &str = "first-password-1";
+
+// ---- a devserver in this process ---------------------------------------------------------
+
+struct Devserver {
+    url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Devserver {
+    fn start(tweak: impl FnOnce(&mut auth_devserver::Config)) -> Devserver {
+        let mut config = auth_devserver::Config::defaults();
+        config.bcrypt_cost = 4;
+        tweak(&mut config);
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let state = auth_devserver::AppState::new(config, auth_devserver::db::Db::open(":memory:").unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                let app = auth_devserver::app(state, auth_devserver::StaticDirs::default());
+                axum::serve(listener, app).with_graceful_shutdown(async { stopped.await.ok(); }).await.unwrap();
+            });
+        });
+        Devserver { url, stop: Some(stop), thread: Some(thread) }
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let request = ureq::request(method, &format!("{}{path}", self.url));
+        let response = match body {
+            Some(b) => request.send_string(&b.to_string()),
+            None => request.call(),
+        };
+        let response = match response {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("devserver unreachable: {e}"),
+        };
+        serde_json::from_str(&response.into_string().unwrap()).unwrap_or(Value::Null)
+    }
+
+    fn sign_up(&self, email: &str) {
+        let session = self.call("POST", "/signup", Some(json!({"email": email, "password": PASSWORD})));
+        assert!(session["access_token"].is_string(), "{session}");
+    }
+
+    fn last_mail(&self, email: &str) -> Value {
+        let mails = self.call("GET", &format!("/_dev/outbox?email={email}"), None);
+        mails.as_array().and_then(|m| m.last()).cloned().expect("a mail")
+    }
+
+    fn requests(&self) -> Vec<Value> {
+        self.call("GET", "/_dev/requests", None).as_array().cloned().unwrap_or_default()
+    }
+
+    fn clear_requests(&self) {
+        self.call("DELETE", "/_dev/requests", None);
+    }
+
+    fn fault(&self, fault: Value) {
+        self.call("POST", "/_dev/faults", Some(fault));
+    }
+}
+
+impl Drop for Devserver {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+// ---- the native runtime glue ----------------------------------------------------------------
+
+struct NativeHttp;
+
+impl Json for NativeHttp {
+    fn parse<T: serde::de::DeserializeOwned>(&self, text: &str) -> Option<T> {
+        serde_json::from_str(text).ok()
+    }
+    fn to_json<T: serde::Serialize>(&self, value: &T) -> String {
+        serde_json::to_string(value).unwrap()
+    }
+}
+
+impl Http for NativeHttp {
+    async fn send(&self, request: HttpRequest) -> std::result::Result<HttpResponse, TransportError> {
+        let mut call = ureq::request(request.method, &request.url).timeout(std::time::Duration::from_secs(5));
+        for (k, v) in &request.headers {
+            call = call.set(k, v);
+        }
+        let result = match &request.body {
+            Some(body) => call.send_string(body),
+            None => call.call(),
+        };
+        let response = match result {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+            Err(_) => return Err(TransportError::Network),
+        };
+        Ok(HttpResponse {
+            status: response.status(),
+            error_code_header: response.header("x-sb-error-code").map(str::to_string),
+            retry_after_header: response.header("retry-after").map(str::to_string),
+            body: response.into_string().map_err(|_| TransportError::Network)?,
+        })
+    }
+}
+
+/// The client's clock, movable by tests.
+static CLOCK_OFFSET: AtomicI64 = AtomicI64::new(0);
+
+fn now() -> f64 {
+    let real = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64();
+    real + CLOCK_OFFSET.load(Ordering::Relaxed) as f64
+}
+
+/// A store two clients can share, like a page reload on the same sessionStorage.
+#[derive(Clone, Default)]
+struct SharedStore(Rc<MemoryStore>);
+
+impl Store for SharedStore {
+    fn get(&self, key: &str) -> Result<Option<String>> {
+        self.0.get(key)
+    }
+    fn set(&self, key: &str, value: &str) -> Result<()> {
+        self.0.set(key, value)
+    }
+    fn remove(&self, key: &str) -> Result<()> {
+        self.0.remove(key)
+    }
+}
+
+type Client = AuthCore<GoTrue<NativeHttp>, NativeHttp>;
+
+fn client(server: &Devserver, store: &SharedStore) -> (Client, Rc<RefCell<Vec<&'static str>>>) {
+    let api = GoTrue::new(NativeHttp, &server.url, Some("anon"), vec![], now);
+    let core = AuthCore::new(api, NativeHttp, Box::new(store.clone()), Keys::new("test"), now);
+    let events = Rc::new(RefCell::new(Vec::new()));
+    let sink = events.clone();
+    core.subscribe(Rc::new(move |event: AuthEvent, _| sink.borrow_mut().push(event.as_str())));
+    (core, events)
+}
+
+fn run<F: Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future)
+}
+
+fn code(result: Result<impl std::fmt::Debug>) -> ErrorCode {
+    result.expect_err("expected an error").code
+}
+
+// ---- the tests --------------------------------------------------------------------------------------
+
+#[test]
+fn recovery_flow_keeps_the_recovery_session_and_updates_the_cached_user() {
+    let server = Devserver::start(|_| {});
+    server.sign_up("flow@test.io");
+    let store = SharedStore::default();
+    let (auth, events) = client(&server, &store);
+    run(async {
+        auth.request_password_reset("flow@test.io", None).await.unwrap();
+        assert_eq!(auth.pending_recovery_email().as_deref(), Some("flow@test.io"));
+        let mail = server.last_mail("flow@test.io");
+        // The email is not typed again: the client held it since the request.
+        let proof = RecoveryProof::Code { email: None, code: mail["token"].as_str().unwrap().into() };
+        let session = auth.verify_recovery(proof).await.unwrap();
+        assert_eq!(auth.cached_user().unwrap().email(), Some("flow@test.io"));
+        assert_eq!(auth.pending_recovery_email(), None);
+        auth.update_password("second-password-2", None, None).await.unwrap();
+        let after = auth.session().await.unwrap().unwrap();
+        assert_eq!(after.access_token, session.access_token, "the session is kept, not recreated");
+        assert_eq!(*events.borrow(), vec!["PASSWORD_RECOVERY", "USER_UPDATED"]);
+        let (other, _) = client(&server, &SharedStore::default());
+        other.sign_in("flow@test.io", "second-password-2").await.unwrap();
+        assert_eq!(code(other.sign_in("flow@test.io", PASSWORD).await), ErrorCode::InvalidCredentials);
+    });
+}
+
+#[test]
+fn no_session_and_bad_input_fail_before_any_request() {
+    let server = Devserver::start(|_| {});
+    let (auth, _) = client(&server, &SharedStore::default());
+    server.clear_requests();
+    run(async {
+        assert_eq!(code(auth.update_password("new-password-1", None, None).await), ErrorCode::NotAuthenticated);
+        assert_eq!(code(auth.user().await), ErrorCode::NotAuthenticated);
+        assert_eq!(code(auth.reauthenticate().await), ErrorCode::NotAuthenticated);
+        for bad in ["", "no-at", "a@b", "a b@c.de"] {
+            assert_eq!(code(auth.request_password_reset(bad, None).await), ErrorCode::InvalidInput);
+        }
+        assert_eq!(code(auth.request_password_reset("a@b.co", Some("javascript:x")).await), ErrorCode::InvalidInput);
+        let missing_email = auth.verify_recovery(RecoveryProof::Code { email: None, code: "123456".into() }).await;
+        assert!(missing_email.unwrap_err().message.starts_with("email:"));
+        for bad in ["12345", "abcdef", "1234567"] {
+            let proof = RecoveryProof::Code { email: Some("a@b.co".into()), code: bad.into() };
+            assert!(auth.verify_recovery(proof).await.unwrap_err().message.starts_with("token:"));
+        }
+        assert_eq!(code(auth.verify_recovery(RecoveryProof::TokenHash("nope".into())).await), ErrorCode::InvalidInput);
+        assert_eq!(code(auth.sign_in("a@b.co", "").await), ErrorCode::InvalidInput);
+        assert_eq!(auth.session().await.unwrap(), None);
+    });
+    assert_eq!(server.requests(), Vec::<Value>::new(), "no request may leave");
+}
+
+#[test]
+fn password_input_is_checked_before_the_network_even_when_signed_in() {
+    let server = Devserver::start(|_| {});
+    server.sign_up("pw@test.io");
+    let (auth, _) = client(&server, &SharedStore::default());
+    run(async {
+        auth.sign_in("pw@test.io", PASSWORD).await.unwrap();
+        server.clear_requests();
+        let long = "€".repeat(25);
+        for (password, field) in [("", "password:"), (long.as_str(), "password:")] {
+            let e = auth.update_password(password, None, None).await.unwrap_err();
+            assert!(e.message.starts_with(field), "{}", e.message);
+        }
+        assert!(auth.update_password("new-password-1", Some(""), None).await.unwrap_err().message.starts_with("currentPassword:"));
+        assert!(auth.update_password("new-password-1", None, Some("12")).await.unwrap_err().message.starts_with("nonce:"));
+    });
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn current_password_is_checked_even_when_the_server_does_not_require_it() {
+    let server = Devserver::start(|_| {});
+    server.sign_up("cur@test.io");
+    let (auth, _) = client(&server, &SharedStore::default());
+    run(async {
+        auth.sign_in("cur@test.io", PASSWORD).await.unwrap();
+        let wrong = auth.update_password("new-password-1", Some("not-the-password"), None).await.unwrap_err();
+        assert_eq!((wrong.code, wrong.status), (ErrorCode::InvalidCurrentPassword, 400));
+        // Nothing changed.
+        let (probe, _) = client(&server, &SharedStore::default());
+        probe.sign_in("cur@test.io", PASSWORD).await.unwrap();
+        auth.update_password("new-password-1", Some(PASSWORD), None).await.unwrap();
+        probe.sign_in("cur@test.io", "new-password-1").await.unwrap();
+        // The probe session and every other one ended with the change; ours goes on.
+        auth.user().await.unwrap();
+    });
+}
+
+#[test]
+fn server_errors_arrive_typed() {
+    let server = Devserver::start(|c| c.password_required_characters = vec!["0123456789".into()]);
+    server.call("POST", "/signup", Some(json!({"email": "typed@test.io", "password": "password1"})));
+    let (auth, _) = client(&server, &SharedStore::default());
+    run(async {
+        auth.sign_in("typed@test.io", "password1").await.unwrap();
+        let weak = auth.update_password("short", None, None).await.unwrap_err();
+        assert_eq!((weak.code, weak.status), (ErrorCode::WeakPassword, 422));
+        assert_eq!(weak.reasons, vec!["length", "characters"]);
+        assert_eq!(weak.server_code.as_deref(), Some("weak_password"));
+        assert_eq!(code(auth.update_password("password1", None, None).await), ErrorCode::SamePassword);
+        let wrong = auth.verify_recovery(RecoveryProof::Code { email: Some("typed@test.io".into()), code: "000000".into() }).await;
+        assert_eq!(code(wrong), ErrorCode::InvalidOtp);
+        auth.request_password_reset("typed@test.io", None).await.unwrap();
+        let limited = auth.request_password_reset("typed@test.io", None).await.unwrap_err();
+        assert_eq!(limited.code, ErrorCode::RateLimited);
+        assert!(matches!(limited.retry_after, Some(59 | 60)), "{:?}", limited.retry_after);
+
+        server.fault(json!({"path": "/recover", "status": 502, "body": "<html>Bad Gateway</html>"}));
+        let proxy = auth.request_password_reset("x@test.io", None).await.unwrap_err();
+        assert_eq!((proxy.code, proxy.status), (ErrorCode::ServerError, 502));
+        server.fault(json!({"path": "/recover", "drop": true}));
+        assert_eq!(code(auth.request_password_reset("x@test.io", None).await), ErrorCode::NetworkError);
+        server.fault(json!({"path": "/user", "status": 200, "body": "{\"id\":"}));
+        assert_eq!(code(auth.user().await), ErrorCode::UnexpectedResponse);
+        // None of that lost the session.
+        assert!(auth.cached_user().is_some());
+    });
+}
+
+#[test]
+fn the_store_survives_a_reload_and_damaged_records_are_dropped() {
+    let server = Devserver::start(|_| {});
+    server.sign_up("store@test.io");
+    let store = SharedStore::default();
+    run(async {
+        let (auth, _) = client(&server, &store);
+        auth.request_password_reset("store@test.io", None).await.unwrap();
+    });
+    // "Reload": a new client on the same storage still knows where the email went.
+    let (reloaded, events) = client(&server, &store);
+    let mail = server.last_mail("store@test.io");
+    run(async {
+        reloaded.verify_recovery(RecoveryProof::Code { email: None, code: mail["token"].as_str().unwrap().into() }).await.unwrap();
+    });
+    assert_eq!(*events.borrow(), vec!["PASSWORD_RECOVERY"]);
+    let stored = store.get("test:session").unwrap().expect("record stored");
+    let record: Value = serde_json::from_str(&stored).unwrap();
+    assert!(record["access_token"].is_string() && record["refresh_token"].is_string() && record["expires_at"].is_number());
+    assert_eq!(record["user"]["email"], "store@test.io");
+    let (again, _) = client(&server, &store);
+    assert_eq!(again.cached_user().unwrap().email(), Some("store@test.io"));
+
+    for damaged in ["{not json", "{}", r#"{"access_token":"a","refresh_token":"r","expires_at":"soon","user":{"id":"u"}}"#, "null"] {
+        store.set("test:session", damaged).unwrap();
+        let (fresh, _) = client(&server, &store);
+        assert!(fresh.cached_user().is_none(), "{damaged}");
+        assert_eq!(store.get("test:session").unwrap(), None, "damaged record removed: {damaged}");
+    }
+}
+
+#[test]
+fn a_session_ended_elsewhere_signs_this_client_out() {
+    let server = Devserver::start(|_| {});
+    server.sign_up("gone@test.io");
+    let (laptop, laptop_events) = client(&server, &SharedStore::default());
+    let (phone, _) = client(&server, &SharedStore::default());
+    run(async {
+        laptop.sign_in("gone@test.io", PASSWORD).await.unwrap();
+        phone.sign_in("gone@test.io", PASSWORD).await.unwrap();
+        phone.sign_out(SignOutScope::Others).await.unwrap();
+        assert!(phone.cached_user().is_some(), "others keeps this session");
+        assert_eq!(code(laptop.user().await), ErrorCode::NotAuthenticated);
+        assert!(laptop.cached_user().is_none());
+        assert_eq!(laptop_events.borrow().last(), Some(&"SIGNED_OUT"));
+        phone.sign_out(SignOutScope::Local).await.unwrap();
+        assert!(phone.cached_user().is_none());
+        // Signing out without a session is not an error.
+        phone.sign_out(SignOutScope::Local).await.unwrap();
+    });
+}
+
+#[test]
+fn expiring_tokens_are_refreshed_once_then_used() {
+    let server = Devserver::start(|c| c.jwt_exp = 100);
+    server.sign_up("ref@test.io");
+    let (auth, events) = client(&server, &SharedStore::default());
+    run(async {
+        let first = auth.sign_in("ref@test.io", PASSWORD).await.unwrap();
+        server.clear_requests();
+        assert_eq!(auth.session().await.unwrap().unwrap().access_token, first.access_token);
+        CLOCK_OFFSET.store(60, Ordering::Relaxed);
+        let refreshed = auth.session().await.unwrap().unwrap();
+        CLOCK_OFFSET.store(0, Ordering::Relaxed);
+        assert_ne!(refreshed.refresh_token, first.refresh_token);
+        auth.user().await.unwrap();
+    });
+    let paths: Vec<String> = server.requests().iter().map(|r| format!("{} {}", r["path"].as_str().unwrap(), r["query"].as_str().unwrap())).collect();
+    assert_eq!(paths, vec!["/token grant_type=refresh_token", "/user "]);
+    assert_eq!(*events.borrow(), vec!["SIGNED_IN", "TOKEN_REFRESHED"]);
+}
