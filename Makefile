@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PORT ?= 9999
 DEVSERVER := target/debug/auth-devserver
 
-.PHONY: setup devserver test test-rust test-conformance demo
+.PHONY: setup devserver pkg test test-rust test-conformance test-package demo
 
 setup:
 	@scripts/setup.sh
@@ -12,9 +12,13 @@ setup:
 devserver: setup
 	cargo build -p auth-devserver
 
-## Everything: Rust unit and integration tests, then the auth-js conformance suite.
+## The publishable npm package in pkg/ (prints its gzipped size).
+pkg: setup
+	scripts/build-pkg.sh
+
+## Everything: Rust unit and integration tests, auth-js conformance, the built package in Node.
 test: setup
-	$(MAKE) --no-print-directory test-rust test-conformance
+	$(MAKE) --no-print-directory test-rust test-conformance test-package
 
 test-rust:
 	cargo test --workspace
@@ -22,8 +26,11 @@ test-rust:
 test-conformance: devserver
 	node --test tests/conformance/
 
+test-package: devserver pkg
+	node --test tests/package/
+
 ## The demo page on http://127.0.0.1:$(PORT), users kept in data/demo.sqlite. Ctrl-C stops it.
-demo: devserver
+demo: devserver pkg
 	@mkdir -p data
 	@echo "Demo: open http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	@exec $(DEVSERVER) --port $(PORT) --db data/demo.sqlite --www www --pkg pkg

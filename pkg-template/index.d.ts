@@ -1,0 +1,21 @@
+export { AuthClient, isAuthError } from './wasm_auth_client.js';
+export type {
+  AuthClientOptions, StorageKind, StorageLike, PasswordResetRequest, VerifyOtpRequest, UpdatePasswordRequest,
+  SignInRequest, SignOutOptions, Session, User, RecoveryLink, AuthEvent, AuthChangeCallback, AuthErrorCode,
+} from './wasm_auth_client.js';
+import type { AuthErrorCode } from './wasm_auth_client.js';
+
+/** Every error this package throws (rejects with). */
+export declare class AuthError extends Error {
+  readonly name: 'AuthError';
+  /** Stable code; see the README's error table. */
+  readonly code: AuthErrorCode;
+  /** HTTP status; 0 when no response was involved. */
+  readonly status: number;
+  /** For `weak_password`. */
+  readonly reasons?: Array<'length' | 'characters' | 'pwned'>;
+  /** For `rate_limited`: seconds to wait. */
+  readonly retryAfter?: number;
+  /** GoTrue's own error code, when the server sent one. */
+  readonly serverCode?: string;
+}

@@ -1,0 +1,31 @@
+// Merges pkg-template/ into wasm-pack's pkg/, checks the result with `npm pack --dry-run`, and
+// prints the size a user ships (wasm + JS glue + entry), raw and gzipped.
+import { readFileSync, writeFileSync, copyFileSync, readdirSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
+
+const cargo = readFileSync('Cargo.toml', 'utf8');
+const version = cargo.match(/^version = "([^"]+)"/m)[1];
+const license = cargo.match(/^license = "([^"]+)"/m)[1];
+
+for (const file of readdirSync('pkg-template')) {
+  if (file !== 'package.json') copyFileSync(`pkg-template/${file}`, `pkg/${file}`);
+}
+const manifest = JSON.parse(readFileSync('pkg-template/package.json', 'utf8'));
+writeFileSync('pkg/package.json', JSON.stringify({ name: manifest.name, version, license, ...manifest }, null, 2) + '\n');
+
+for (const file of JSON.parse(readFileSync('pkg/package.json', 'utf8')).files) {
+  if (!existsSync(`pkg/${file}`)) throw new Error(`pkg/${file} is listed in package.json but missing`);
+}
+execFileSync('npm', ['pack', '--dry-run', '--silent'], { cwd: 'pkg', stdio: ['ignore', 'ignore', 'inherit'] });
+
+const shipped = ['wasm_auth_client_bg.wasm', 'wasm_auth_client.js', 'index.js', 'auth-error.js'];
+let raw = 0;
+let gzip = 0;
+for (const file of shipped) {
+  const bytes = readFileSync(`pkg/${file}`);
+  raw += bytes.length;
+  gzip += gzipSync(bytes, { level: 9 }).length;
+}
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+console.log(`pkg/: wasm + JS glue + entry = ${kb(raw)} raw, ${kb(gzip)} gzip -9`);

@@ -1,0 +1,66 @@
+//! Reading the caller's option objects field by field, so a wrong type names its field.
+
+use wasm_bindgen::JsValue;
+
+use crate::error::{AuthError, Result};
+
+/// `value` must be a plain object (`what` names it in the error).
+pub fn object(value: &JsValue, what: &str) -> Result<JsValue> {
+    if value.is_object() && !js_sys::Array::is_array(value) {
+        Ok(value.clone())
+    } else {
+        Err(AuthError::invalid_input(what, "must be an object"))
+    }
+}
+
+fn field(object: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// An optional string member; `null` and `undefined` are absent.
+pub fn optional_string(object: &JsValue, key: &str) -> Result<Option<String>> {
+    let value = field(object, key);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value.as_string().map(Some).ok_or_else(|| AuthError::invalid_input(key, "must be a string"))
+}
+
+/// A required string member.
+pub fn string(object: &JsValue, key: &str) -> Result<String> {
+    optional_string(object, key)?.ok_or_else(|| AuthError::invalid_input(key, "is required"))
+}
+
+/// An optional number member.
+pub fn optional_number(object: &JsValue, key: &str) -> Result<Option<f64>> {
+    let value = field(object, key);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value.as_f64().map(Some).ok_or_else(|| AuthError::invalid_input(key, "must be a number"))
+}
+
+/// A member as it is (for unions such as `storage`).
+pub fn raw(object: &JsValue, key: &str) -> JsValue {
+    field(object, key)
+}
+
+/// A `Record<string, string>` member, as pairs.
+pub fn string_record(object: &JsValue, key: &str) -> Result<Vec<(String, String)>> {
+    let value = field(object, key);
+    if value.is_undefined() || value.is_null() {
+        return Ok(Vec::new());
+    }
+    let record = self::object(&value, key)?;
+    let entries = js_sys::Object::entries(&js_sys::Object::from(record));
+    entries
+        .iter()
+        .map(|entry| {
+            let pair = js_sys::Array::from(&entry);
+            match (pair.get(0).as_string(), pair.get(1).as_string()) {
+                (Some(k), Some(v)) => Ok((k, v)),
+                _ => Err(AuthError::invalid_input(key, "values must be strings")),
+            }
+        })
+        .collect()
+}

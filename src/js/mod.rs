@@ -1,0 +1,303 @@
+//! The JavaScript facade: `AuthClient`. It reads the caller's objects, calls the core and
+//! converts results and errors; the behaviour lives in `core`.
+
+mod error;
+mod fetch;
+mod input;
+mod json;
+mod storage;
+mod ts;
+
+use std::rc::Rc;
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::api::GoTrue;
+use crate::backend::SignOutScope;
+use crate::core::{AuthCore, AuthEvent, RecoveryProof};
+use crate::error::{AuthError, ErrorCode};
+use crate::link::{self, RecoveryLink};
+use crate::session::{Session, User};
+use crate::storage::{Keys, MemoryStore, Store, DEFAULT_STORAGE_KEY};
+
+type Core = AuthCore<GoTrue<fetch::Fetch>, json::JsJson>;
+
+const DEFAULT_TIMEOUT_MS: u32 = 10_000;
+
+fn now() -> f64 {
+    js_sys::Date::now() / 1000.0
+}
+
+/// Rejects (or throws) with the package's `AuthError`.
+fn js_error(error: AuthError) -> JsValue {
+    error::to_js(error)
+}
+
+/// The session as JavaScript sees it (camelCase; the user object as GoTrue sent it).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionView<'a> {
+    access_token: &'a str,
+    refresh_token: &'a str,
+    expires_at: f64,
+    expires_in: f64,
+    token_type: &'a str,
+    user: &'a User,
+}
+
+fn session_to_js(session: &Session) -> JsValue {
+    let view = SessionView {
+        access_token: &session.access_token,
+        refresh_token: &session.refresh_token,
+        expires_at: session.expires_at,
+        expires_in: session.expires_in,
+        token_type: &session.token_type,
+        user: &session.user,
+    };
+    json::to_js(&view).unwrap_or(JsValue::NULL)
+}
+
+fn user_to_js(user: &User) -> JsValue {
+    json::to_js(user).unwrap_or(JsValue::NULL)
+}
+
+/// Runs `work` as a Promise; an `AuthError` rejects it.
+fn promise<F>(work: F) -> js_sys::Promise
+where
+    F: std::future::Future<Output = Result<JsValue, AuthError>> + 'static,
+{
+    future_to_promise(async move { work.await.map_err(js_error) })
+}
+
+/// The password-lifecycle client for Supabase Auth (GoTrue).
+#[wasm_bindgen]
+pub struct AuthClient {
+    core: Rc<Core>,
+}
+
+#[wasm_bindgen]
+impl AuthClient {
+    /// Creates a client. Throws `invalid_input` for bad options; a damaged stored record is
+    /// removed (signed out), never thrown.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "AuthClientOptions")] options: JsValue) -> Result<AuthClient, JsValue> {
+        Self::build(&options).map_err(js_error)
+    }
+
+    fn build(options: &JsValue) -> Result<AuthClient, AuthError> {
+        let options = input::object(options, "options")?;
+        let url = input::string(&options, "url")?;
+        let lower = url.to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://")) || url.len() < 10 {
+            return Err(AuthError::invalid_input("url", "must be an http(s) URL"));
+        }
+        let api_key = input::optional_string(&options, "apiKey")?;
+        let headers = input::string_record(&options, "headers")?;
+        let timeout_ms = match input::optional_number(&options, "timeoutMs")? {
+            None => DEFAULT_TIMEOUT_MS,
+            Some(ms) if ms.is_finite() && ms >= 1.0 => ms.min(u32::MAX as f64) as u32,
+            Some(_) => return Err(AuthError::invalid_input("timeoutMs", "must be a positive number")),
+        };
+        let storage_key = input::optional_string(&options, "storageKey")?.unwrap_or_else(|| DEFAULT_STORAGE_KEY.to_string());
+        if storage_key.is_empty() {
+            return Err(AuthError::invalid_input("storageKey", "must not be empty"));
+        }
+        let store = choose_store(&input::raw(&options, "storage"))?;
+        let api = GoTrue::new(fetch::Fetch { timeout_ms }, &url, api_key.as_deref(), headers, now);
+        let core = AuthCore::new(api, json::JsJson, store, Keys::new(&storage_key), now);
+        Ok(AuthClient { core: Rc::new(core) })
+    }
+
+    /// Emails a recovery code and link. Resolves the same way for unknown addresses.
+    #[wasm_bindgen(js_name = requestPasswordReset, unchecked_return_type = "Promise<void>")]
+    pub fn request_password_reset(&self, #[wasm_bindgen(unchecked_param_type = "PasswordResetRequest")] request: JsValue) -> js_sys::Promise {
+        let core = self.core.clone();
+        promise(async move {
+            let request = input::object(&request, "request")?;
+            let email = input::string(&request, "email")?;
+            let redirect_to = input::optional_string(&request, "redirectTo")?;
+            core.request_password_reset(&email, redirect_to.as_deref()).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Verifies the emailed code (or the link's token hash) and signs in with the recovery
+    /// session (event PASSWORD_RECOVERY).
+    #[wasm_bindgen(js_name = verifyOtp, unchecked_return_type = "Promise<Session>")]
+    pub fn verify_otp(&self, #[wasm_bindgen(unchecked_param_type = "VerifyOtpRequest")] request: JsValue) -> js_sys::Promise {
+        let core = self.core.clone();
+        promise(async move {
+            let request = input::object(&request, "request")?;
+            crate::validate::otp_type("type", &input::string(&request, "type")?)?;
+            let token = input::optional_string(&request, "token")?;
+            let token_hash = input::optional_string(&request, "tokenHash")?;
+            let proof = match (token, token_hash) {
+                (Some(code), None) => RecoveryProof::Code { email: input::optional_string(&request, "email")?, code },
+                (None, Some(hash)) => RecoveryProof::TokenHash(hash),
+                (Some(_), Some(_)) => return Err(AuthError::invalid_input("token", "give either token or tokenHash, not both")),
+                (None, None) => return Err(AuthError::invalid_input("token", "is required (or tokenHash)")),
+            };
+            let session = core.verify_recovery(proof).await?;
+            Ok(session_to_js(&session))
+        })
+    }
+
+    /// Reads a pasted recovery link: `{tokenHash}`, `{code}` or `{error, serverCode,
+    /// description}`; `null` when the text holds none of these.
+    #[wasm_bindgen(js_name = parseRecoveryLink, unchecked_return_type = "RecoveryLink | null")]
+    pub fn parse_recovery_link(&self, #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue) -> Result<JsValue, JsValue> {
+        let url = url.as_string().ok_or_else(|| js_error(AuthError::invalid_input("url", "must be a string")))?;
+        let object = js_sys::Object::new();
+        let set = |key: &str, value: &str| {
+            let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
+        };
+        match link::parse(&url) {
+            Some(RecoveryLink::TokenHash(hash)) => set("tokenHash", &hash),
+            Some(RecoveryLink::Code(code)) => set("code", &code),
+            Some(RecoveryLink::Error { code, description }) => {
+                let mapped = crate::error::from_response(crate::error::ErrorResponse {
+                    status: 400,
+                    error_code_header: Some(&code),
+                    ..Default::default()
+                });
+                set("error", mapped.code.as_str());
+                set("serverCode", &code);
+                set("description", &description);
+            }
+            Some(RecoveryLink::Session { .. }) | None => return Ok(JsValue::NULL),
+        }
+        Ok(object.into())
+    }
+
+    /// Sets a new password for the signed-in user; the session is kept (event USER_UPDATED).
+    #[wasm_bindgen(js_name = updatePassword, unchecked_return_type = "Promise<void>")]
+    pub fn update_password(&self, #[wasm_bindgen(unchecked_param_type = "UpdatePasswordRequest")] request: JsValue) -> js_sys::Promise {
+        let core = self.core.clone();
+        promise(async move {
+            let request = input::object(&request, "request")?;
+            let password = input::string(&request, "password")?;
+            let current = input::optional_string(&request, "currentPassword")?;
+            let nonce = input::optional_string(&request, "nonce")?;
+            core.update_password(&password, current.as_deref(), nonce.as_deref()).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Signs in with email and password (event SIGNED_IN).
+    #[wasm_bindgen(js_name = signInWithEmail, unchecked_return_type = "Promise<Session>")]
+    pub fn sign_in_with_email(&self, #[wasm_bindgen(unchecked_param_type = "SignInRequest")] request: JsValue) -> js_sys::Promise {
+        let core = self.core.clone();
+        promise(async move {
+            let request = input::object(&request, "request")?;
+            let email = input::string(&request, "email")?;
+            let password = input::string(&request, "password")?;
+            let session = core.sign_in(&email, &password).await?;
+            Ok(session_to_js(&session))
+        })
+    }
+
+    /// Signs out (`local` by default; `global`, or `others` to keep this session).
+    #[wasm_bindgen(js_name = signOut, unchecked_return_type = "Promise<void>")]
+    pub fn sign_out(&self, #[wasm_bindgen(unchecked_param_type = "SignOutOptions")] options: Option<JsValue>) -> js_sys::Promise {
+        let core = self.core.clone();
+        promise(async move {
+            let scope = match options.filter(|o| !o.is_undefined() && !o.is_null()) {
+                Some(options) => input::optional_string(&input::object(&options, "options")?, "scope")?,
+                None => None,
+            };
+            let scope = match scope.as_deref() {
+                None | Some("local") => SignOutScope::Local,
+                Some("global") => SignOutScope::Global,
+                Some("others") => SignOutScope::Others,
+                Some(_) => return Err(AuthError::invalid_input("scope", "must be 'local', 'global' or 'others'")),
+            };
+            core.sign_out(scope).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// The cached user, synchronously and without a request; `null` when signed out.
+    #[wasm_bindgen(js_name = getCachedUser, unchecked_return_type = "User | null")]
+    pub fn get_cached_user(&self) -> JsValue {
+        self.core.cached_user().as_ref().map_or(JsValue::NULL, user_to_js)
+    }
+
+    /// The session, refreshed first if it is about to expire; `null` when signed out.
+    #[wasm_bindgen(js_name = getSession, unchecked_return_type = "Promise<Session | null>")]
+    pub fn get_session(&self) -> js_sys::Promise {
+        let core = self.core.clone();
+        promise(async move { Ok(core.session().await?.as_ref().map_or(JsValue::NULL, session_to_js)) })
+    }
+
+    /// The user as the server has it now.
+    #[wasm_bindgen(js_name = getUser, unchecked_return_type = "Promise<User>")]
+    pub fn get_user(&self) -> js_sys::Promise {
+        let core = self.core.clone();
+        promise(async move { Ok(user_to_js(&core.user().await?)) })
+    }
+
+    /// Emails a reauthentication code, for servers that require one to change the password.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn reauthenticate(&self) -> js_sys::Promise {
+        let core = self.core.clone();
+        promise(async move {
+            core.reauthenticate().await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Calls `callback(event, session)` after each change; returns a function that unsubscribes.
+    #[wasm_bindgen(js_name = onAuthChange, unchecked_return_type = "() => void")]
+    pub fn on_auth_change(&self, #[wasm_bindgen(unchecked_param_type = "AuthChangeCallback")] callback: JsValue) -> Result<JsValue, JsValue> {
+        let callback: js_sys::Function = callback
+            .dyn_into()
+            .map_err(|_| js_error(AuthError::invalid_input("callback", "must be a function")))?;
+        let id = self.core.subscribe(Rc::new(move |event: AuthEvent, session: Option<&Session>| {
+            let session = session.map_or(JsValue::NULL, session_to_js);
+            // A throwing listener must not stop the others or the client.
+            let _ = callback.call2(&JsValue::NULL, &JsValue::from_str(event.as_str()), &session);
+        }));
+        let core = Rc::downgrade(&self.core);
+        let unsubscribe = Closure::<dyn Fn()>::new(move || {
+            if let Some(core) = core.upgrade() {
+                core.unsubscribe(id);
+            }
+        });
+        Ok(unsubscribe.into_js_value())
+    }
+}
+
+/// `storage` option: a kind name, an object with the three methods, or nothing (default).
+fn choose_store(option: &JsValue) -> Result<Box<dyn Store>, AuthError> {
+    if option.is_undefined() || option.is_null() {
+        return Ok(default_store());
+    }
+    if let Some(kind) = option.as_string() {
+        return match kind.as_str() {
+            // Unavailable Web Storage (private mode, no document) falls back to memory.
+            "session" => Ok(storage::web_storage("sessionStorage").map_or_else(memory, |s| Box::new(s) as Box<dyn Store>)),
+            "local" => Ok(storage::web_storage("localStorage").map_or_else(memory, |s| Box::new(s) as Box<dyn Store>)),
+            "memory" => Ok(memory()),
+            _ => Err(AuthError::invalid_input("storage", "must be 'session', 'local', 'memory' or a storage object")),
+        };
+    }
+    storage::CustomStore::new(option.clone())
+        .map(|s| Box::new(s) as Box<dyn Store>)
+        .ok_or_else(|| AuthError::new(ErrorCode::InvalidInput, "storage: needs getItem, setItem and removeItem"))
+}
+
+fn memory() -> Box<dyn Store> {
+    Box::new(MemoryStore::default())
+}
+
+/// `sessionStorage` in browser documents, memory everywhere else.
+fn default_store() -> Box<dyn Store> {
+    if storage::in_browser_document() {
+        if let Some(store) = storage::web_storage("sessionStorage") {
+            return Box::new(store);
+        }
+    }
+    memory()
+}

@@ -1,0 +1,122 @@
+//! Hand-written TypeScript for what wasm-bindgen cannot describe: option objects, results,
+//! callbacks, the error class. No `any` in the public types.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** Where the session record is kept. Default: 'session' in browser documents, else 'memory'. */
+export type StorageKind = 'session' | 'local' | 'memory';
+
+/** Any synchronous key/value store (a cookie or KV adapter, a test double). */
+export interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+export interface AuthClientOptions {
+  /** The auth root: `https://<ref>.supabase.co/auth/v1`, or the devserver's URL. */
+  url: string;
+  /** The project's anon key, sent as `apikey` (required by hosted Supabase). */
+  apiKey?: string;
+  storage?: StorageKind | StorageLike;
+  /** Prefix of the storage keys. Default `wasm-auth-client`. */
+  storageKey?: string;
+  /** Extra headers for every request. */
+  headers?: Record<string, string>;
+  /** Per-request timeout. Default 10000. */
+  timeoutMs?: number;
+}
+
+export interface PasswordResetRequest {
+  email: string;
+  /** Where the email link lands; must be allowed by the server. */
+  redirectTo?: string;
+}
+
+export type VerifyOtpRequest =
+  | { email?: string; token: string; type: 'recovery' }
+  | { tokenHash: string; type: 'recovery' };
+
+export interface UpdatePasswordRequest {
+  password: string;
+  /** When given, always checked: a wrong one throws `invalid_current_password`. */
+  currentPassword?: string;
+  /** The code from `reauthenticate()`'s email, when the server requires it. */
+  nonce?: string;
+}
+
+export interface SignInRequest {
+  email: string;
+  password: string;
+}
+
+export interface SignOutOptions {
+  /** Default 'local'. */
+  scope?: 'local' | 'global' | 'others';
+}
+
+/** GoTrue's user object, as the server sent it. */
+export interface User {
+  id: string;
+  aud: string;
+  role: string;
+  email: string;
+  phone: string;
+  app_metadata: Record<string, unknown>;
+  user_metadata: Record<string, unknown>;
+  identities?: unknown[];
+  created_at: string;
+  updated_at: string;
+  email_confirmed_at?: string;
+  last_sign_in_at?: string;
+  recovery_sent_at?: string;
+  [field: string]: unknown;
+}
+
+export interface Session {
+  accessToken: string;
+  refreshToken: string;
+  /** Unix seconds. */
+  expiresAt: number;
+  expiresIn: number;
+  tokenType: string;
+  user: User;
+}
+
+export type RecoveryLink =
+  | { tokenHash: string }
+  | { code: string }
+  | { error: AuthErrorCode; serverCode: string; description: string };
+
+export type AuthEvent = 'SIGNED_IN' | 'PASSWORD_RECOVERY' | 'USER_UPDATED' | 'TOKEN_REFRESHED' | 'SIGNED_OUT';
+
+export type AuthChangeCallback = (event: AuthEvent, session: Session | null) => void;
+
+export type AuthErrorCode =
+  | 'not_authenticated' | 'invalid_input' | 'weak_password' | 'same_password' | 'invalid_otp'
+  | 'invalid_credentials' | 'invalid_current_password' | 'current_password_required'
+  | 'reauthentication_needed' | 'invalid_nonce' | 'rate_limited' | 'user_banned'
+  | 'email_not_confirmed' | 'invalid_code' | 'network_error' | 'timeout' | 'server_error'
+  | 'unexpected_response' | 'request_failed' | 'storage_error';
+
+// `signOut()` without options (a trailing optional parameter wasm-bindgen cannot express).
+export interface AuthClient {
+  signOut(): Promise<void>;
+}
+
+/** Every error this package throws. */
+export interface AuthError extends Error {
+  name: 'AuthError';
+  code: AuthErrorCode;
+  /** HTTP status; 0 when no response was involved. */
+  status: number;
+  /** For `weak_password`. */
+  reasons?: Array<'length' | 'characters' | 'pwned'>;
+  /** For `rate_limited`: seconds to wait. */
+  retryAfter?: number;
+  /** GoTrue's own error code, when the server sent one. */
+  serverCode?: string;
+}
+"#;

@@ -1,0 +1,369 @@
+// The built npm package (pkg/, as `make pkg` produces it) in Node, against a real devserver:
+// the public API, the error class, storage behaviour and "no request before validation".
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { AuthClient, AuthError, isAuthError } from '../../pkg/node.js';
+import { startDevserver, freshEmail } from '../support/devserver.mjs';
+
+const PASSWORD = 'first-password-1';
+let server;
+
+before(async () => {
+  server = await startDevserver();
+});
+after(async () => {
+  await server?.stop();
+});
+beforeEach(async () => {
+  await server.dev.clearFaults();
+});
+
+async function signUp(email = freshEmail('pkg'), password = PASSWORD) {
+  const response = await fetch(`${server.url}/signup`, { method: 'POST', body: JSON.stringify({ email, password }) });
+  assert.equal(response.status, 200);
+  return email;
+}
+
+/** A synchronous storage object whose contents the test can read. */
+function recordingStorage() {
+  const map = new Map();
+  return {
+    map,
+    getItem: (key) => (map.has(key) ? map.get(key) : null),
+    setItem: (key, value) => void map.set(key, String(value)),
+    removeItem: (key) => void map.delete(key),
+  };
+}
+
+function client(options = {}) {
+  return new AuthClient({ url: server.url, apiKey: server.anonKey, ...options });
+}
+
+async function rejection(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  assert.fail('expected a rejection');
+}
+
+test('errors are AuthError instances with a stable shape', async () => {
+  const error = await rejection(client().updatePassword({ password: 'new-password-1' }));
+  assert.ok(error instanceof AuthError);
+  assert.ok(error instanceof Error);
+  assert.ok(isAuthError(error));
+  assert.equal(error.name, 'AuthError');
+  assert.equal(error.code, 'not_authenticated');
+  assert.equal(error.status, 0);
+  assert.equal(typeof error.message, 'string');
+  assert.ok(error.stack);
+  assert.equal(isAuthError(new Error('x')), false);
+  assert.equal(isAuthError({ name: 'AuthError' }), false);
+  assert.equal(isAuthError(null), false);
+  assert.equal(isAuthError('AuthError'), false);
+  // The guard does not rely on instanceof: an error from another copy still passes.
+  assert.ok(isAuthError(Object.assign(new Error('m'), { name: 'AuthError', code: 'timeout' })));
+});
+
+test('the three-step recovery flow, email remembered between the steps', async () => {
+  const email = await signUp();
+  const auth = client();
+  const events = [];
+  const off = auth.onAuthChange((event, session) => events.push([event, session?.user.email ?? null]));
+  assert.equal(await auth.requestPasswordReset({ email }), undefined);
+  const mail = await server.dev.lastMail(email);
+
+  const session = await auth.verifyOtp({ token: mail.token, type: 'recovery' });
+  assert.equal(session.user.email, email);
+  assert.equal(typeof session.accessToken, 'string');
+  assert.equal(typeof session.refreshToken, 'string');
+  assert.ok(session.expiresAt > Date.now() / 1000);
+  assert.equal(session.tokenType, 'bearer');
+  assert.deepEqual(events, [['PASSWORD_RECOVERY', email]]);
+  assert.equal(auth.getCachedUser().email, email);
+
+  assert.equal(await auth.updatePassword({ password: 'second-password-2' }), undefined);
+  assert.deepEqual(events.at(-1), ['USER_UPDATED', email]);
+  const kept = await auth.getSession();
+  assert.equal(kept.accessToken, session.accessToken, 'the recovery session is kept, not recreated');
+  off();
+  await client().signInWithEmail({ email, password: 'second-password-2' });
+  assert.equal((await rejection(client().signInWithEmail({ email, password: PASSWORD }))).code, 'invalid_credentials');
+  assert.equal(events.length, 2, 'unsubscribed listeners hear nothing');
+
+  const reused = await rejection(client().verifyOtp({ email, token: mail.token, type: 'recovery' }));
+  assert.equal(reused.code, 'invalid_otp');
+  assert.equal(reused.status, 403);
+  assert.equal(reused.serverCode, 'otp_expired');
+});
+
+test('the link variant: token hash from a pasted link', async () => {
+  const email = await signUp();
+  await client().requestPasswordReset({ email, redirectTo: 'http://127.0.0.1:3000/reset' });
+  const mail = await server.dev.lastMail(email);
+  const auth = client();
+  const parsed = auth.parseRecoveryLink(mail.link);
+  assert.deepEqual(parsed, { tokenHash: mail.token_hash });
+  const session = await auth.verifyOtp({ tokenHash: parsed.tokenHash, type: 'recovery' });
+  assert.equal(session.user.email, email);
+
+  assert.deepEqual(auth.parseRecoveryLink('https://app.test/reset?code=abc-123'), { code: 'abc-123' });
+  assert.deepEqual(
+    auth.parseRecoveryLink('https://app.test/r#error=access_denied&error_code=otp_expired&error_description=Email+link+is+invalid+or+has+expired&sb='),
+    { error: 'invalid_otp', serverCode: 'otp_expired', description: 'Email link is invalid or has expired' },
+  );
+  assert.equal(auth.parseRecoveryLink('https://app.test/nothing-here'), null);
+  assert.equal((() => { try { auth.parseRecoveryLink(42); } catch (e) { return e.code; } })(), 'invalid_input');
+});
+
+test('no session: not_authenticated before any request', async () => {
+  const auth = client();
+  await server.dev.clearRequests();
+  for (const call of [() => auth.updatePassword({ password: 'new-password-1' }), () => auth.getUser(), () => auth.reauthenticate()]) {
+    const error = await rejection(call());
+    assert.equal(error.code, 'not_authenticated');
+    assert.equal(error.status, 0);
+  }
+  assert.equal(await auth.getSession(), null);
+  assert.equal(auth.getCachedUser(), null);
+  assert.deepEqual(await server.dev.requests(), []);
+});
+
+test('malformed input: invalid_input naming the field, before any request', async () => {
+  const auth = client();
+  await server.dev.clearRequests();
+  const cases = [
+    [() => auth.requestPasswordReset({ email: '' }), 'email'],
+    [() => auth.requestPasswordReset({ email: 'not-an-email' }), 'email'],
+    [() => auth.requestPasswordReset({ email: 42 }), 'email'],
+    [() => auth.requestPasswordReset({}), 'email'],
+    [() => auth.requestPasswordReset(null), 'request'],
+    [() => auth.requestPasswordReset({ email: 'a@b.co', redirectTo: 'javascript:alert(1)' }), 'redirectTo'],
+    [() => auth.verifyOtp({ email: 'a@b.co', token: '12345', type: 'recovery' }), 'token'],
+    [() => auth.verifyOtp({ email: 'a@b.co', token: '12345a', type: 'recovery' }), 'token'],
+    [() => auth.verifyOtp({ email: 'a@b.co', token: '123456', type: 'signup' }), 'type'],
+    [() => auth.verifyOtp({ email: 'a@b.co', token: '123456' }), 'type'],
+    [() => auth.verifyOtp({ token: '123456', type: 'recovery' }), 'email'],
+    [() => auth.verifyOtp({ tokenHash: 'abc', type: 'recovery' }), 'tokenHash'],
+    [() => auth.verifyOtp({ type: 'recovery' }), 'token'],
+    [() => auth.signInWithEmail({ email: 'a@b.co', password: '' }), 'password'],
+    [() => auth.signInWithEmail({ email: 'a@b.co' }), 'password'],
+    [() => auth.signOut({ scope: 'everywhere' }), 'scope'],
+  ];
+  for (const [call, field] of cases) {
+    const error = await rejection(call());
+    assert.equal(error.code, 'invalid_input', `${call}`);
+    assert.ok(error.message.startsWith(`${field}:`), `${call}: ${error.message}`);
+  }
+  assert.deepEqual(await server.dev.requests(), []);
+});
+
+test('password rules before the network when signed in: empty, over 72 bytes', async () => {
+  const email = await signUp();
+  const auth = client();
+  await auth.signInWithEmail({ email, password: PASSWORD });
+  await server.dev.clearRequests();
+  for (const password of ['', 'a'.repeat(73), '€'.repeat(25)]) {
+    const error = await rejection(auth.updatePassword({ password }));
+    assert.equal(error.code, 'invalid_input');
+    assert.ok(error.message.startsWith('password:'));
+  }
+  assert.deepEqual(await server.dev.requests(), []);
+});
+
+test('server errors: weak_password with reasons, same_password, rate_limited with retryAfter', async () => {
+  const strict = await startDevserver({ GOTRUE_PASSWORD_MIN_LENGTH: '10', GOTRUE_PASSWORD_REQUIRED_CHARACTERS: '0123456789' });
+  try {
+    const email = freshEmail('strict');
+    await fetch(`${strict.url}/signup`, { method: 'POST', body: JSON.stringify({ email, password: 'long-password-1' }) });
+    const auth = new AuthClient({ url: strict.url });
+    await auth.signInWithEmail({ email, password: 'long-password-1' });
+    const weak = await rejection(auth.updatePassword({ password: 'short' }));
+    assert.equal(weak.code, 'weak_password');
+    assert.equal(weak.status, 422);
+    assert.deepEqual(weak.reasons, ['length', 'characters']);
+    const same = await rejection(auth.updatePassword({ password: 'long-password-1' }));
+    assert.equal(same.code, 'same_password');
+    await auth.requestPasswordReset({ email });
+    const limited = await rejection(auth.requestPasswordReset({ email }));
+    assert.equal(limited.code, 'rate_limited');
+    assert.equal(limited.status, 429);
+    assert.ok(limited.retryAfter >= 59 && limited.retryAfter <= 60, `${limited.retryAfter}`);
+  } finally {
+    await strict.stop();
+  }
+});
+
+test('currentPassword is always checked; a wrong one changes nothing', async () => {
+  const email = await signUp();
+  const auth = client();
+  await auth.signInWithEmail({ email, password: PASSWORD });
+  const wrong = await rejection(auth.updatePassword({ password: 'new-password-1', currentPassword: 'wrong-password' }));
+  assert.equal(wrong.code, 'invalid_current_password');
+  await client().signInWithEmail({ email, password: PASSWORD });
+  await auth.updatePassword({ password: 'new-password-1', currentPassword: PASSWORD });
+  await client().signInWithEmail({ email, password: 'new-password-1' });
+});
+
+test('proxy, dropped and garbled answers map to typed errors and keep the session', async () => {
+  const email = await signUp();
+  const auth = client();
+  await auth.signInWithEmail({ email, password: PASSWORD });
+  await server.dev.addFault({ path: '/user', status: 502, body: '<html><body>Bad Gateway</body></html>', headers: { 'content-type': 'text/html' } });
+  const proxy = await rejection(auth.getUser());
+  assert.equal(proxy.code, 'server_error');
+  assert.equal(proxy.status, 502);
+  await server.dev.addFault({ path: '/user', drop: true });
+  assert.equal((await rejection(auth.getUser())).code, 'network_error');
+  await server.dev.addFault({ path: '/user', status: 200, body: '{"id": "trunc' });
+  assert.equal((await rejection(auth.getUser())).code, 'unexpected_response');
+  await server.dev.addFault({ path: '/user', status: 429, headers: { 'retry-after': '7' } });
+  const limited = await rejection(auth.getUser());
+  assert.equal(limited.code, 'rate_limited');
+  assert.equal(limited.retryAfter, 7);
+  assert.equal(auth.getCachedUser().email, email);
+  assert.equal((await auth.getUser()).email, email);
+});
+
+test('a request that hangs past timeoutMs fails with timeout', async () => {
+  const auth = client({ timeoutMs: 200 });
+  await server.dev.addFault({ path: '/recover', delay_ms: 2000 });
+  const error = await rejection(auth.requestPasswordReset({ email: freshEmail('slow') }));
+  assert.equal(error.code, 'timeout');
+  assert.equal(error.status, 0);
+});
+
+test('the store: one record under the key, a reload sees the user, the pending email survives', async () => {
+  const email = await signUp();
+  const storage = recordingStorage();
+  const first = client({ storage, storageKey: 'app' });
+  await first.requestPasswordReset({ email });
+  assert.equal(storage.map.get('app:recovery-email'), email);
+  const mail = await server.dev.lastMail(email);
+
+  const reloaded = client({ storage, storageKey: 'app' });
+  await reloaded.verifyOtp({ token: mail.token, type: 'recovery' });
+  assert.equal(storage.map.has('app:recovery-email'), false, 'cleared after success');
+  const record = JSON.parse(storage.map.get('app:session'));
+  assert.equal(typeof record.access_token, 'string');
+  assert.equal(typeof record.refresh_token, 'string');
+  assert.equal(typeof record.expires_at, 'number');
+  assert.equal(record.user.email, email);
+
+  const again = client({ storage, storageKey: 'app' });
+  assert.equal(again.getCachedUser().email, email);
+  await again.signOut();
+  assert.equal(storage.map.has('app:session'), false);
+  assert.equal(again.getCachedUser(), null);
+});
+
+test('a damaged record is removed and means signed out, never a throw', async () => {
+  for (const damaged of ['{"access_token":', '[]', '{}', '{"access_token":"a","refresh_token":"r","expires_at":1}', 'null', '"text"']) {
+    const storage = recordingStorage();
+    storage.map.set('wasm-auth-client:session', damaged);
+    const auth = client({ storage });
+    assert.equal(auth.getCachedUser(), null, damaged);
+    assert.equal(storage.map.has('wasm-auth-client:session'), false, damaged);
+  }
+});
+
+test('Node has no Web Storage: the default store is memory, per client', async () => {
+  const email = await signUp();
+  const a = client();
+  await a.signInWithEmail({ email, password: PASSWORD });
+  assert.equal(a.getCachedUser().email, email);
+  assert.equal(client().getCachedUser(), null);
+  assert.equal(typeof globalThis.sessionStorage, 'undefined');
+});
+
+test('bad options throw invalid_input from the constructor', () => {
+  for (const [options, field] of [
+    [undefined, 'options'],
+    [{}, 'url'],
+    [{ url: 'ftp://x.test' }, 'url'],
+    [{ url: server.url, storage: 'cookies' }, 'storage'],
+    [{ url: server.url, storage: { getItem() {} } }, 'storage'],
+    [{ url: server.url, timeoutMs: -1 }, 'timeoutMs'],
+    [{ url: server.url, headers: { a: 1 } }, 'headers'],
+  ]) {
+    let thrown;
+    try {
+      new AuthClient(options);
+    } catch (error) {
+      thrown = error;
+    }
+    assert.ok(thrown instanceof AuthError, JSON.stringify(options));
+    assert.equal(thrown.code, 'invalid_input');
+    assert.ok(thrown.message.startsWith(`${field}:`), thrown.message);
+  }
+});
+
+test('sign-out scopes and a session ended elsewhere', async () => {
+  const email = await signUp();
+  const laptop = client();
+  const phone = client();
+  await laptop.signInWithEmail({ email, password: PASSWORD });
+  await phone.signInWithEmail({ email, password: PASSWORD });
+  const events = [];
+  laptop.onAuthChange((event) => events.push(event));
+  await phone.signOut({ scope: 'others' });
+  assert.equal(phone.getCachedUser().email, email);
+  const gone = await rejection(laptop.getUser());
+  assert.equal(gone.code, 'not_authenticated');
+  assert.equal(gone.status, 403);
+  assert.equal(laptop.getCachedUser(), null);
+  assert.deepEqual(events, ['SIGNED_OUT']);
+});
+
+test('a throwing listener does not break the client or other listeners', async () => {
+  const email = await signUp();
+  const auth = client();
+  const heard = [];
+  auth.onAuthChange(() => {
+    throw new Error('listener bug');
+  });
+  auth.onAuthChange((event) => heard.push(event));
+  await auth.signInWithEmail({ email, password: PASSWORD });
+  assert.deepEqual(heard, ['SIGNED_IN']);
+});
+
+test('no credential in error messages', async () => {
+  const email = await signUp();
+  const auth = client();
+  const session = await auth.signInWithEmail({ email, password: PASSWORD });
+  await server.dev.addFault({ path: '/user', status: 500, body: JSON.stringify({ code: 500, msg: 'boom' }) });
+  const error = await rejection(auth.getUser());
+  for (const secret of [session.accessToken, session.refreshToken, PASSWORD, server.anonKey]) {
+    assert.ok(!error.message.includes(secret));
+    assert.ok(!JSON.stringify(error).includes(secret));
+  }
+});
+
+test('the type declarations export the documented API without any', () => {
+  const entry = readFileSync(new URL('../../pkg/index.d.ts', import.meta.url), 'utf8');
+  const generated = readFileSync(new URL('../../pkg/wasm_auth_client.d.ts', import.meta.url), 'utf8');
+  assert.match(entry, /export \{ AuthClient, isAuthError \}/);
+  assert.match(entry, /export declare class AuthError extends Error/);
+  const publicPart = generated.slice(0, generated.indexOf('export type InitInput'));
+  for (const signature of [
+    'constructor(options: AuthClientOptions);',
+    'requestPasswordReset(request: PasswordResetRequest): Promise<void>;',
+    'verifyOtp(request: VerifyOtpRequest): Promise<Session>;',
+    'parseRecoveryLink(url: string): RecoveryLink | null;',
+    'updatePassword(request: UpdatePasswordRequest): Promise<void>;',
+    'signInWithEmail(request: SignInRequest): Promise<Session>;',
+    'signOut(options: SignOutOptions): Promise<void>;',
+    'getCachedUser(): User | null;',
+    'getSession(): Promise<Session | null>;',
+    'getUser(): Promise<User>;',
+    'reauthenticate(): Promise<void>;',
+    'onAuthChange(callback: AuthChangeCallback): () => void;',
+    'export function isAuthError(error: unknown): error is AuthError;',
+  ]) {
+    assert.ok(publicPart.includes(signature), `missing: ${signature}`);
+  }
+  assert.doesNotMatch(publicPart, /\bany\b/);
+  assert.doesNotMatch(entry, /\bany\b/);
+});
