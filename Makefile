@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PORT ?= 9999
 DEVSERVER := target/debug/auth-devserver
 
-.PHONY: setup devserver pkg test test-rust test-conformance test-package demo
+.PHONY: setup devserver pkg test test-rust test-conformance test-package test-wasm demo
 
 setup:
 	@scripts/setup.sh
@@ -16,9 +16,10 @@ devserver: setup
 pkg: setup
 	scripts/build-pkg.sh
 
-## Everything: Rust unit and integration tests, auth-js conformance, the built package in Node.
+## Everything: Rust unit and integration tests, auth-js conformance, the built package in Node,
+## the client as wasm in headless Chromium and in Node.
 test: setup
-	$(MAKE) --no-print-directory test-rust test-conformance test-package
+	$(MAKE) --no-print-directory test-rust test-conformance test-package test-wasm
 
 test-rust:
 	cargo test --workspace
@@ -28,6 +29,12 @@ test-conformance: devserver
 
 test-package: devserver pkg
 	node --test tests/package/
+
+# wasm-pack finds wasm-opt (npm binaryen) and wasm-bindgen-test-runner on PATH.
+test-wasm: devserver
+	PATH="$$PWD/node_modules/.bin:$$PATH" CHROMEDRIVER=/usr/bin/chromedriver \
+	  scripts/with-devserver.sh wasm-pack test --headless --chrome -- --test web
+	PATH="$$PWD/node_modules/.bin:$$PATH" scripts/with-devserver.sh wasm-pack test --node -- --test node
 
 ## The demo page on http://127.0.0.1:$(PORT), users kept in data/demo.sqlite. Ctrl-C stops it.
 demo: devserver pkg

@@ -22,3 +22,5 @@ pub mod validate;
 
 #[cfg(target_arch = "wasm32")]
 mod js;
+#[cfg(target_arch = "wasm32")]
+pub use js::{is_auth_error, AuthClient};

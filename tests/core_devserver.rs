@@ -310,7 +310,7 @@ fn the_store_survives_a_reload_and_damaged_records_are_dropped() {
         reloaded.verify_recovery(RecoveryProof::Code { email: None, code: mail["token"].as_str().unwrap().into() }).await.unwrap();
     });
     assert_eq!(*events.borrow(), vec!["PASSWORD_RECOVERY"]);
-    let stored = store.get("test:session").unwrap().expect("record stored");
+    let stored = store.get("test").unwrap().expect("record stored");
     let record: Value = serde_json::from_str(&stored).unwrap();
     assert!(record["access_token"].is_string() && record["refresh_token"].is_string() && record["expires_at"].is_number());
     assert_eq!(record["user"]["email"], "store@test.io");
@@ -318,10 +318,10 @@ fn the_store_survives_a_reload_and_damaged_records_are_dropped() {
     assert_eq!(again.cached_user().unwrap().email(), Some("store@test.io"));
 
     for damaged in ["{not json", "{}", r#"{"access_token":"a","refresh_token":"r","expires_at":"soon","user":{"id":"u"}}"#, "null"] {
-        store.set("test:session", damaged).unwrap();
+        store.set("test", damaged).unwrap();
         let (fresh, _) = client(&server, &store);
         assert!(fresh.cached_user().is_none(), "{damaged}");
-        assert_eq!(store.get("test:session").unwrap(), None, "damaged record removed: {damaged}");
+        assert_eq!(store.get("test").unwrap(), None, "damaged record removed: {damaged}");
     }
 }
 

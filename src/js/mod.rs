@@ -2,6 +2,8 @@
 //! converts results and errors; the behaviour lives in `core`.
 
 mod error;
+
+pub use error::is_auth_error;
 mod fetch;
 mod input;
 mod json;

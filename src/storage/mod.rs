@@ -21,7 +21,7 @@ pub trait Store {
 /// The key names derived from the configured `storageKey`.
 #[derive(Debug, Clone)]
 pub struct Keys {
-    /// The session record.
+    /// The session record: the `storageKey` itself.
     pub session: String,
     /// The address a recovery email went to, until it is verified.
     pub recovery_email: String,
@@ -31,8 +31,8 @@ pub struct Keys {
 pub const DEFAULT_STORAGE_KEY: &str = "wasm-auth-client";
 
 impl Keys {
-    /// Keys under `prefix`.
+    /// Keys for `storage_key`.
     pub fn new(prefix: &str) -> Self {
-        Keys { session: format!("{prefix}:session"), recovery_email: format!("{prefix}:recovery-email") }
+        Keys { session: prefix.to_string(), recovery_email: format!("{prefix}:recovery-email") }
     }
 }

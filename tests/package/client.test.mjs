@@ -246,7 +246,7 @@ test('the store: one record under the key, a reload sees the user, the pending e
   const reloaded = client({ storage, storageKey: 'app' });
   await reloaded.verifyOtp({ token: mail.token, type: 'recovery' });
   assert.equal(storage.map.has('app:recovery-email'), false, 'cleared after success');
-  const record = JSON.parse(storage.map.get('app:session'));
+  const record = JSON.parse(storage.map.get('app'));
   assert.equal(typeof record.access_token, 'string');
   assert.equal(typeof record.refresh_token, 'string');
   assert.equal(typeof record.expires_at, 'number');
@@ -255,17 +255,17 @@ test('the store: one record under the key, a reload sees the user, the pending e
   const again = client({ storage, storageKey: 'app' });
   assert.equal(again.getCachedUser().email, email);
   await again.signOut();
-  assert.equal(storage.map.has('app:session'), false);
+  assert.equal(storage.map.has('app'), false);
   assert.equal(again.getCachedUser(), null);
 });
 
 test('a damaged record is removed and means signed out, never a throw', async () => {
   for (const damaged of ['{"access_token":', '[]', '{}', '{"access_token":"a","refresh_token":"r","expires_at":1}', 'null', '"text"']) {
     const storage = recordingStorage();
-    storage.map.set('wasm-auth-client:session', damaged);
+    storage.map.set('wasm-auth-client', damaged);
     const auth = client({ storage });
     assert.equal(auth.getCachedUser(), null, damaged);
-    assert.equal(storage.map.has('wasm-auth-client:session'), false, damaged);
+    assert.equal(storage.map.has('wasm-auth-client'), false, damaged);
   }
 });
 
