@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PORT ?= 9999
 DEVSERVER := target/debug/auth-devserver
 
-.PHONY: setup devserver pkg test test-rust test-conformance test-package test-wasm demo
+.PHONY: setup devserver pkg test test-rust test-conformance test-package test-wasm test-e2e demo
 
 setup:
 	@scripts/setup.sh
@@ -17,9 +17,9 @@ pkg: setup
 	scripts/build-pkg.sh
 
 ## Everything: Rust unit and integration tests, auth-js conformance, the built package in Node,
-## the client as wasm in headless Chromium and in Node.
+## the client as wasm in headless Chromium and in Node, the demo page end to end.
 test: setup
-	$(MAKE) --no-print-directory test-rust test-conformance test-package test-wasm
+	$(MAKE) --no-print-directory test-rust test-conformance test-package test-wasm test-e2e
 
 test-rust:
 	cargo test --workspace
@@ -35,6 +35,10 @@ test-wasm: devserver
 	PATH="$$PWD/node_modules/.bin:$$PATH" CHROMEDRIVER=/usr/bin/chromedriver \
 	  scripts/with-devserver.sh wasm-pack test --headless --chrome -- --test web
 	PATH="$$PWD/node_modules/.bin:$$PATH" scripts/with-devserver.sh wasm-pack test --node -- --test node
+
+## The demo in headless Chromium; screenshots in build/screenshots/.
+test-e2e: devserver pkg
+	node --test tests/e2e/
 
 ## The demo page on http://127.0.0.1:$(PORT), users kept in data/demo.sqlite. Ctrl-C stops it.
 demo: devserver pkg

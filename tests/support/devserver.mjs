@@ -5,15 +5,17 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import readline from 'node:readline';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEVSERVER_BIN = process.env.AUTH_DEVSERVER_BIN ?? path.join(root, 'target/debug/auth-devserver');
 
 /**
  * @param {Record<string, string>} env GoTrue configuration (GOTRUE_* names) for this server.
+ * @param {string[]} args extra flags (`--www`, `--pkg`, or `--port`/`--db` instead of a free port and memory).
  * @returns {Promise<{url: string, anonKey: string, serviceKey: string, stop: () => Promise<void>, dev: DevAids}>}
  */
-export async function startDevserver(env = {}) {
-  const child = spawn(DEVSERVER_BIN, ['--port', '0', '--db', ':memory:'], {
+export async function startDevserver(env = {}, args = []) {
+  const defaults = [...(args.includes('--port') ? [] : ['--port', '0']), ...(args.includes('--db') ? [] : ['--db', ':memory:'])];
+  const child = spawn(DEVSERVER_BIN, [...defaults, ...args], {
     env: { ...process.env, AUTH_DEVSERVER_BCRYPT_COST: '4', RUST_LOG: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,0 +1,171 @@
+// The demo page in Debian's Chromium (headless, driven by playwright-core), against a devserver
+// serving www/ and pkg/: a person's whole path through sign-up, forgot password and settings.
+// Screenshots of each step land in build/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { startDevserver, freshEmail, root } from '../support/devserver.mjs';
+
+const shots = path.join(root, 'build/screenshots');
+let server;
+let browser;
+let page;
+let dataDir;
+
+/** Starts (or restarts, on the same port and database) the devserver serving the demo. */
+async function serveDemo(port = '0') {
+  return startDevserver({}, ['--port', port, '--db', path.join(dataDir, 'demo.sqlite'), '--www', path.join(root, 'www'), '--pkg', path.join(root, 'pkg')]);
+}
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  dataDir = mkdtempSync(path.join(tmpdir(), 'demo-data-'));
+  server = await serveDemo();
+  // playwright gives every launch a fresh, temporary profile.
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1200, height: 860 } });
+  page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+const shot = (name) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+const visible = (id) => page.locator(`#screen-${id}`).waitFor({ state: 'visible' });
+
+async function submit(formId) {
+  await page.locator(`#${formId} button[type=submit]`).click();
+}
+
+async function newestCode() {
+  await page.locator('#mailbox-refresh').click();
+  const code = page.locator('[data-testid=mail-code]').first();
+  await code.waitFor();
+  return (await code.textContent()).trim();
+}
+
+test('sign up, forgot password, new password, sign in, change password, offline and back', async () => {
+  const email = freshEmail('demo');
+  await page.goto(server.url);
+  await page.locator('body[data-ready=true]').waitFor();
+  await visible('signin');
+  await shot('01-sign-in');
+
+  // Sign up (the server's /signup), then signed in through the library.
+  await page.locator('#go-signup').click();
+  await page.fill('#signup-email', email);
+  await page.fill('#signup-password', 'first-password-1');
+  await submit('form-signup');
+  await visible('home');
+  assert.equal(await page.locator('[data-testid=cached-user]').textContent(), email);
+  await page.locator('#signout').click();
+  await visible('signin');
+  assert.equal(await page.locator('[data-testid=cached-user]').textContent(), 'signed out');
+
+  // Forgot password: a neutral message, the code from the mailbox panel.
+  await page.fill('#signin-email', email);
+  await page.locator('#go-forgot').click();
+  await visible('forgot');
+  await submit('form-forgot');
+  await visible('code');
+  assert.match(await page.locator('#code-notice').textContent(), /If an account exists/);
+  const code = await newestCode();
+  assert.match(code, /^\d{6}$/);
+  await shot('02-code-sent');
+
+  // A wrong code is explained next to the field.
+  await page.fill('#code-input', code === '000000' ? '111111' : '000000');
+  await submit('form-code');
+  await page.locator('#code-error').filter({ hasText: 'wrong, already used or expired' }).waitFor();
+  await shot('03-wrong-code');
+
+  await page.fill('#code-input', code);
+  await submit('form-code');
+  await visible('newpassword');
+  assert.match(await page.locator('[data-testid=events]').textContent(), /PASSWORD_RECOVERY/);
+
+  // Too weak: the server's policy in words.
+  await page.fill('#new-password', 'abc');
+  await submit('form-newpassword');
+  await page.locator('#new-password-reasons li').first().waitFor();
+  assert.match(await page.locator('#new-password-reasons').textContent(), /at least 6 characters/);
+  await shot('04-weak-password');
+
+  await page.fill('#new-password', 'second-password-2');
+  await submit('form-newpassword');
+  await visible('home');
+  assert.match(await page.locator('#home-notice').textContent(), /password was changed/);
+  await shot('05-password-changed');
+
+  // Sign in with the new password.
+  await page.locator('#signout').click();
+  await visible('signin');
+  await page.fill('#signin-email', email);
+  await page.fill('#signin-password', 'first-password-1');
+  await submit('form-signin');
+  await page.locator('#signin-error').filter({ hasText: 'Wrong email or password' }).waitFor();
+  await page.fill('#signin-password', 'second-password-2');
+  await submit('form-signin');
+  await visible('home');
+
+  // Settings: a wrong current password changes nothing; the right one does.
+  await page.fill('#current-password', 'not-my-password');
+  await page.fill('#changed-password', 'third-password-3');
+  await submit('form-change');
+  await page.locator('#change-error').filter({ hasText: 'current password is not correct' }).waitFor();
+  await page.fill('#current-password', 'second-password-2');
+  await page.fill('#changed-password', 'second-password-2');
+  await submit('form-change');
+  await page.locator('#change-error').filter({ hasText: 'your current password' }).waitFor();
+  await page.fill('#current-password', 'second-password-2');
+  await page.fill('#changed-password', 'third-password-3');
+  await submit('form-change');
+  await page.locator('#home-notice').filter({ hasText: 'Password changed' }).waitFor();
+  await page.locator('#signout-others').click();
+  await page.locator('#home-notice').filter({ hasText: 'Other devices were signed out' }).waitFor();
+  await shot('06-settings');
+
+  // The server stops mid-flow: the page says so, and works again once it is back (same port,
+  // same database file, so the user still exists).
+  await page.locator('#signout').click();
+  await visible('signin');
+  const port = new URL(server.url).port;
+  await server.stop();
+  await page.fill('#signin-email', email);
+  await page.fill('#signin-password', 'third-password-3');
+  await submit('form-signin');
+  await page.locator('#signin-error').filter({ hasText: 'Cannot reach the server' }).waitFor();
+  await shot('07-offline');
+  server = await serveDemo(port);
+  await submit('form-signin');
+  await visible('home');
+  assert.equal(await page.locator('[data-testid=cached-user]').textContent(), email);
+});
+
+test('too many requests shows the wait time', async () => {
+  const email = freshEmail('limited');
+  await fetch(`${server.url}/signup`, { method: 'POST', body: JSON.stringify({ email, password: 'first-password-1' }) });
+  await page.goto(server.url);
+  await page.locator('body[data-ready=true]').waitFor();
+  if (await page.locator('#screen-home').isVisible()) {
+    await page.locator('#signout').click();
+  }
+  await page.locator('#go-forgot').click();
+  await visible('forgot');
+  await page.fill('#forgot-email', email);
+  await submit('form-forgot');
+  await visible('code');
+  await page.locator('#resend').click();
+  await page.locator('#code-error').filter({ hasText: /Too many requests\. Try again in \d+ seconds/ }).waitFor();
+  await shot('08-rate-limited');
+});
