@@ -147,28 +147,19 @@ async function refreshMailbox() {
       item.querySelector('.muted').textContent = `to ${mail.to} · ${new Date(mail.sent_at).toLocaleTimeString()} · ${mail.kind}`;
       item.querySelector('.otp').textContent = mail.token ?? '';
       const row = item.querySelector('.row');
-      if (mail.kind === 'recovery' || mail.kind === 'reauthentication') {
-        const useCode = document.createElement('button');
-        useCode.type = 'button';
-        useCode.className = 'secondary small';
-        useCode.textContent = 'Use code';
-        useCode.onclick = () => {
-          $('code-input').value = mail.token;
-          $('link-input').value = '';
+      const fill = (label, code, link) => {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'secondary small';
+        button.textContent = label;
+        button.onclick = () => {
+          $('code-input').value = code;
+          $('link-input').value = link;
         };
-        row.append(useCode);
-      }
-      if (mail.link) {
-        const copyLink = document.createElement('button');
-        copyLink.type = 'button';
-        copyLink.className = 'secondary small';
-        copyLink.textContent = 'Paste link';
-        copyLink.onclick = () => {
-          $('link-input').value = mail.link;
-          $('code-input').value = '';
-        };
-        row.append(copyLink);
-      }
+        row.append(button);
+      };
+      if (mail.kind === 'recovery' || mail.kind === 'reauthentication') fill('Use code', mail.token, '');
+      if (mail.link) fill('Paste link', '', mail.link);
       list.append(item);
     }
   } catch {
