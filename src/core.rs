@@ -11,7 +11,8 @@ use std::rc::Rc;
 
 use crate::backend::{Backend, PasswordChange, SignOutScope};
 use crate::error::{AuthError, ErrorCode, Result};
-use crate::http::Json;
+use crate::flight::Flight;
+use crate::http::Host;
 use crate::session::{Session, SessionRecord, User};
 use crate::storage::{Keys, Store};
 use crate::validate;
@@ -61,36 +62,47 @@ pub enum RecoveryProof {
     TokenHash(String),
 }
 
+/// Waits between refresh attempts that failed in transit (network, timeout, 5xx, 429).
+pub const REFRESH_RETRY_DELAYS_MS: [u32; 3] = [200, 400, 800];
+
+/// After the server refused a refresh token while the access token is still valid, the client
+/// does not ask again for this long (no retry storm); it keeps using the access token.
+pub const REFRESH_FAILURE_COOLDOWN_SECONDS: f64 = 60.0;
+
 /// The client state machine.
-pub struct AuthCore<B, J> {
+pub struct AuthCore<B, H> {
     backend: B,
-    json: J,
+    host: H,
     store: Box<dyn Store>,
     keys: Keys,
-    now: fn() -> f64,
     session: RefCell<Option<Session>>,
+    /// The refresh in progress, shared by every caller that needs it meanwhile.
+    refreshing: RefCell<Option<Rc<Flight<Result<Session>>>>>,
+    /// A refresh token the server refused, and until when not to present it again.
+    refused_refresh: RefCell<Option<(String, f64)>>,
     recovery_email: RefCell<Option<String>>,
     listeners: RefCell<Vec<(u32, Listener)>>,
     next_listener_id: Cell<u32>,
 }
 
-impl<B: Backend, J: Json> AuthCore<B, J> {
+impl<B: Backend, H: Host> AuthCore<B, H> {
     /// Loads what `store` holds. A record that fails to parse or lacks fields is removed and
     /// treated as signed out; storage that cannot be read counts as empty. Never fails.
-    pub fn new(backend: B, json: J, store: Box<dyn Store>, keys: Keys, now: fn() -> f64) -> Self {
+    pub fn new(backend: B, host: H, store: Box<dyn Store>, keys: Keys) -> Self {
         let stored = store.get(&keys.session).ok().flatten();
-        let session = stored.as_deref().and_then(|text| json.parse::<SessionRecord>(text)).and_then(|r| r.into_session(now()));
+        let session = stored.as_deref().and_then(|text| host.parse::<SessionRecord>(text)).and_then(|r| r.into_session(host.now()));
         if stored.is_some() && session.is_none() {
             let _ = store.remove(&keys.session);
         }
         let recovery_email = store.get(&keys.recovery_email).ok().flatten().filter(|e| validate::email("email", e).is_ok());
         AuthCore {
             backend,
-            json,
+            host,
             store,
             keys,
-            now,
             session: RefCell::new(session),
+            refreshing: RefCell::new(None),
+            refused_refresh: RefCell::new(None),
             recovery_email: RefCell::new(recovery_email),
             listeners: RefCell::new(Vec::new()),
             next_listener_id: Cell::new(1),
@@ -150,6 +162,7 @@ impl<B: Backend, J: Json> AuthCore<B, J> {
                 self.backend.verify_recovery_token_hash(&hash).await?
             }
         };
+        let session = self.localize(session);
         let _ = self.store.remove(&self.keys.recovery_email);
         *self.recovery_email.borrow_mut() = None;
         self.commit(Some(session.clone()), AuthEvent::PasswordRecovery);
@@ -162,7 +175,7 @@ impl<B: Backend, J: Json> AuthCore<B, J> {
         if password.is_empty() {
             return Err(AuthError::invalid_input("password", "is required"));
         }
-        let session = self.backend.sign_in_with_password(&email, password).await?;
+        let session = self.localize(self.backend.sign_in_with_password(&email, password).await?);
         self.commit(Some(session.clone()), AuthEvent::SignedIn);
         Ok(session)
     }
@@ -254,39 +267,88 @@ impl<B: Backend, J: Json> AuthCore<B, J> {
         }
     }
 
-    /// A session whose access token is good for a while, refreshing it if needed.
+    /// A session whose access token is good for a while, refreshing it if needed. Concurrent
+    /// callers share one refresh. While the access token is still valid, no refresh failure
+    /// costs the caller its session (fault policy in the README).
     async fn usable_session(&self) -> Result<Session> {
         let session = self.session.borrow().clone().ok_or_else(AuthError::not_signed_in)?;
-        let now = (self.now)();
+        let now = self.host.now();
         if !session.needs_refresh(now) {
             return Ok(session);
         }
-        match self.backend.refresh(&session.refresh_token).await {
-            Ok(fresh) => {
-                // Someone signed out (or in as someone else) while the refresh was in flight.
-                if self.session.borrow().as_ref().map(|s| &s.refresh_token) != Some(&session.refresh_token) {
-                    return self.session.borrow().clone().ok_or_else(AuthError::not_signed_in);
+        let refused = self.refused_refresh.borrow().as_ref().is_some_and(|(token, until)| *token == session.refresh_token && now < *until);
+        if refused {
+            return self.without_refresh(session, AuthError::new(ErrorCode::NotAuthenticated, "The session has ended"));
+        }
+        let in_flight = self.refreshing.borrow().clone();
+        if let Some(flight) = in_flight {
+            return flight.wait().await;
+        }
+        let flight = Flight::new();
+        *self.refreshing.borrow_mut() = Some(flight.clone());
+        let result = self.refresh(&session).await;
+        *self.refreshing.borrow_mut() = None;
+        flight.land(result.clone());
+        result
+    }
+
+    /// One refresh under the fault policy: transient failures are retried with backoff; a
+    /// refused refresh token ends the session only once the access token has expired.
+    async fn refresh(&self, session: &Session) -> Result<Session> {
+        let mut delays = REFRESH_RETRY_DELAYS_MS.iter();
+        loop {
+            let error = match self.backend.refresh(&session.refresh_token).await {
+                Ok(fresh) => {
+                    let fresh = self.localize(fresh);
+                    // Signed out, or in again, while the refresh was in flight: theirs wins.
+                    let current = self.session.borrow().clone();
+                    if current.as_ref().map(|s| &s.refresh_token) != Some(&session.refresh_token) {
+                        return current.ok_or_else(AuthError::not_signed_in);
+                    }
+                    self.commit(Some(fresh.clone()), AuthEvent::TokenRefreshed);
+                    return Ok(fresh);
                 }
-                self.commit(Some(fresh.clone()), AuthEvent::TokenRefreshed);
-                Ok(fresh)
-            }
-            // The refresh token is dead: drop the session once the access token is too.
-            Err(e) if e.code == ErrorCode::NotAuthenticated => {
-                if session.is_expired((self.now)()) {
-                    self.commit(None, AuthEvent::SignedOut);
-                    Err(e)
-                } else {
-                    Ok(session)
+                Err(error) => error,
+            };
+            let transient = matches!(error.code, ErrorCode::NetworkError | ErrorCode::Timeout | ErrorCode::ServerError | ErrorCode::RateLimited);
+            if transient {
+                if let Some(&delay) = delays.next() {
+                    self.host.sleep(delay).await;
+                    continue;
                 }
+            } else {
+                let until = self.host.now() + REFRESH_FAILURE_COOLDOWN_SECONDS;
+                *self.refused_refresh.borrow_mut() = Some((session.refresh_token.clone(), until));
             }
-            // Network trouble: keep the session; use it while it is still valid.
-            Err(e) => {
-                if session.is_expired((self.now)()) {
-                    Err(e)
-                } else {
-                    Ok(session)
-                }
-            }
+            return self.without_refresh(session.clone(), error);
+        }
+    }
+
+    /// The refresh did not happen: the old access token serves while it is valid. Once it has
+    /// expired, a refused refresh token signs out; a transient failure keeps the session for a
+    /// later attempt and reports the failure.
+    fn without_refresh(&self, session: Session, error: AuthError) -> Result<Session> {
+        if !session.is_expired(self.host.now()) {
+            return Ok(session);
+        }
+        let transient = matches!(error.code, ErrorCode::NetworkError | ErrorCode::Timeout | ErrorCode::ServerError | ErrorCode::RateLimited);
+        if transient {
+            return Err(error);
+        }
+        let still_current = self.session.borrow().as_ref().map(|s| &s.refresh_token) == Some(&session.refresh_token);
+        if still_current {
+            self.commit(None, AuthEvent::SignedOut);
+        }
+        Err(AuthError { code: ErrorCode::NotAuthenticated, ..error })
+    }
+
+    /// Expiry in this host's clock: receipt time plus the lifetime the server gave, so a clock
+    /// that differs from the server's neither refreshes constantly nor too late.
+    fn localize(&self, session: Session) -> Session {
+        if session.expires_in > 0.0 {
+            Session { expires_at: self.host.now() + session.expires_in, ..session }
+        } else {
+            session
         }
     }
 
@@ -311,7 +373,7 @@ impl<B: Backend, J: Json> AuthCore<B, J> {
     fn commit(&self, session: Option<Session>, event: AuthEvent) {
         match &session {
             Some(s) => {
-                let _ = self.store.set(&self.keys.session, &self.json.to_json(s));
+                let _ = self.store.set(&self.keys.session, &self.host.to_json(s));
             }
             None => {
                 let _ = self.store.remove(&self.keys.session);

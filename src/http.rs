@@ -53,6 +53,15 @@ pub trait Json {
     fn to_json<T: Serialize>(&self, value: &T) -> String;
 }
 
+/// The host: its JSON and its clock.
+#[allow(async_fn_in_trait)]
+pub trait Host: Json {
+    /// Unix time in seconds.
+    fn now(&self) -> f64;
+    /// Resolves after `ms` milliseconds.
+    async fn sleep(&self, ms: u32);
+}
+
 /// A runtime's way to send requests.
 #[allow(async_fn_in_trait)]
 pub trait Http: Json {

@@ -13,6 +13,7 @@ pub mod api;
 pub mod backend;
 pub mod core;
 pub mod error;
+pub mod flight;
 pub mod http;
 pub mod json;
 pub mod link;

@@ -2,17 +2,16 @@
 //! wasm package runs, with a blocking HTTP client standing in for `fetch`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicI64, Ordering};
 
 use serde_json::{json, Value};
 use wasm_auth_client::api::GoTrue;
 use wasm_auth_client::backend::SignOutScope;
 use wasm_auth_client::core::{AuthCore, AuthEvent, RecoveryProof};
 use wasm_auth_client::error::{ErrorCode, Result};
-use wasm_auth_client::http::{Http, HttpRequest, HttpResponse, Json, TransportError};
+use wasm_auth_client::http::{Host, Http, HttpRequest, HttpResponse, Json, TransportError};
 use wasm_auth_client::storage::{Keys, MemoryStore, Store};
 
 const PASSWORD: &str = "first-password-1";
@@ -129,12 +128,32 @@ impl Http for NativeHttp {
     }
 }
 
-/// The client's clock, movable by tests.
-static CLOCK_OFFSET: AtomicI64 = AtomicI64::new(0);
+fn real_now() -> f64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64()
+}
 
-fn now() -> f64 {
-    let real = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64();
-    real + CLOCK_OFFSET.load(Ordering::Relaxed) as f64
+/// JSON and a clock each test moves on its own (the server's clock is untouched).
+#[derive(Clone, Default)]
+struct NativeHost {
+    offset: Rc<Cell<f64>>,
+}
+
+impl Json for NativeHost {
+    fn parse<T: serde::de::DeserializeOwned>(&self, text: &str) -> Option<T> {
+        NativeHttp.parse(text)
+    }
+    fn to_json<T: serde::Serialize>(&self, value: &T) -> String {
+        NativeHttp.to_json(value)
+    }
+}
+
+impl Host for NativeHost {
+    fn now(&self) -> f64 {
+        real_now() + self.offset.get()
+    }
+    async fn sleep(&self, ms: u32) {
+        tokio::time::sleep(std::time::Duration::from_millis(ms.into())).await;
+    }
 }
 
 /// A store two clients can share, like a page reload on the same sessionStorage.
@@ -153,15 +172,28 @@ impl Store for SharedStore {
     }
 }
 
-type Client = AuthCore<GoTrue<NativeHttp>, NativeHttp>;
+type Client = AuthCore<GoTrue<NativeHttp>, NativeHost>;
 
-fn client(server: &Devserver, store: &SharedStore) -> (Client, Rc<RefCell<Vec<&'static str>>>) {
-    let api = GoTrue::new(NativeHttp, &server.url, Some("anon"), vec![], now);
-    let core = AuthCore::new(api, NativeHttp, Box::new(store.clone()), Keys::new("test"), now);
+struct Harness {
+    auth: Client,
+    events: Rc<RefCell<Vec<&'static str>>>,
+    clock: Rc<Cell<f64>>,
+}
+
+fn harness(server: &Devserver, store: &SharedStore) -> Harness {
+    let api = GoTrue::new(NativeHttp, &server.url, Some("anon"), vec![], real_now);
+    let host = NativeHost::default();
+    let clock = host.offset.clone();
+    let auth = AuthCore::new(api, host, Box::new(store.clone()), Keys::new("test"));
     let events = Rc::new(RefCell::new(Vec::new()));
     let sink = events.clone();
-    core.subscribe(Rc::new(move |event: AuthEvent, _| sink.borrow_mut().push(event.as_str())));
-    (core, events)
+    auth.subscribe(Rc::new(move |event: AuthEvent, _| sink.borrow_mut().push(event.as_str())));
+    Harness { auth, events, clock }
+}
+
+fn client(server: &Devserver, store: &SharedStore) -> (Client, Rc<RefCell<Vec<&'static str>>>) {
+    let h = harness(server, store);
+    (h.auth, h.events)
 }
 
 fn run<F: Future>(future: F) -> F::Output {
@@ -350,18 +382,94 @@ fn a_session_ended_elsewhere_signs_this_client_out() {
 fn expiring_tokens_are_refreshed_once_then_used() {
     let server = Devserver::start(|c| c.jwt_exp = 100);
     server.sign_up("ref@test.io");
-    let (auth, events) = client(&server, &SharedStore::default());
+    let h = harness(&server, &SharedStore::default());
     run(async {
-        let first = auth.sign_in("ref@test.io", PASSWORD).await.unwrap();
+        let first = h.auth.sign_in("ref@test.io", PASSWORD).await.unwrap();
         server.clear_requests();
-        assert_eq!(auth.session().await.unwrap().unwrap().access_token, first.access_token);
-        CLOCK_OFFSET.store(60, Ordering::Relaxed);
-        let refreshed = auth.session().await.unwrap().unwrap();
-        CLOCK_OFFSET.store(0, Ordering::Relaxed);
+        assert_eq!(h.auth.session().await.unwrap().unwrap().access_token, first.access_token);
+        h.clock.set(60.0);
+        let refreshed = h.auth.session().await.unwrap().unwrap();
         assert_ne!(refreshed.refresh_token, first.refresh_token);
-        auth.user().await.unwrap();
+        h.auth.user().await.unwrap();
     });
-    let paths: Vec<String> = server.requests().iter().map(|r| format!("{} {}", r["path"].as_str().unwrap(), r["query"].as_str().unwrap())).collect();
-    assert_eq!(paths, vec!["/token grant_type=refresh_token", "/user "]);
-    assert_eq!(*events.borrow(), vec!["SIGNED_IN", "TOKEN_REFRESHED"]);
+    assert_eq!(paths(&server), vec!["/token grant_type=refresh_token", "/user "]);
+    assert_eq!(*h.events.borrow(), vec!["SIGNED_IN", "TOKEN_REFRESHED"]);
+}
+
+fn paths(server: &Devserver) -> Vec<String> {
+    server.requests().iter().map(|r| format!("{} {}", r["path"].as_str().unwrap(), r["query"].as_str().unwrap())).collect()
+}
+
+fn refreshes(server: &Devserver) -> usize {
+    paths(server).iter().filter(|p| p.as_str() == "/token grant_type=refresh_token").count()
+}
+
+#[test]
+fn concurrent_callers_share_one_refresh() {
+    let server = Devserver::start(|c| c.jwt_exp = 100);
+    server.sign_up("flight@test.io");
+    let h = harness(&server, &SharedStore::default());
+    run(async {
+        h.auth.sign_in("flight@test.io", PASSWORD).await.unwrap();
+        h.clock.set(70.0);
+        server.clear_requests();
+        let (a, b, c, d, e) = tokio::join!(h.auth.session(), h.auth.session(), h.auth.user(), h.auth.session(), h.auth.reauthenticate());
+        let tokens: Vec<String> = [a, b, d].into_iter().map(|s| s.unwrap().unwrap().access_token).collect();
+        assert!(tokens.iter().all(|t| *t == tokens[0]), "every caller got the same refreshed session");
+        c.unwrap();
+        e.unwrap();
+    });
+    assert_eq!(refreshes(&server), 1);
+    assert_eq!(*h.events.borrow(), vec!["SIGNED_IN", "TOKEN_REFRESHED"]);
+}
+
+#[test]
+fn transient_refresh_failures_are_retried_and_never_sign_out() {
+    let server = Devserver::start(|c| c.jwt_exp = 100);
+    server.sign_up("blip@test.io");
+    let h = harness(&server, &SharedStore::default());
+    run(async {
+        let first = h.auth.sign_in("blip@test.io", PASSWORD).await.unwrap();
+        h.clock.set(60.0);
+        // Still valid: the failed refresh falls back to the current access token.
+        server.fault(json!({"path": "/token", "query": "grant_type=refresh_token", "status": 503, "body": "<html>busy</html>", "count": 4}));
+        server.clear_requests();
+        assert_eq!(h.auth.session().await.unwrap().unwrap().access_token, first.access_token);
+        assert_eq!(refreshes(&server), 4, "one attempt and three retries");
+        // A blip that passes: the retry succeeds.
+        server.fault(json!({"path": "/token", "query": "grant_type=refresh_token", "drop": true}));
+        let refreshed = h.auth.session().await.unwrap().unwrap();
+        assert_ne!(refreshed.access_token, first.access_token);
+        // Expired and the server unreachable: the caller hears network_error, the session stays.
+        h.clock.set(60.0 + 200.0);
+        server.fault(json!({"path": "/token", "query": "grant_type=refresh_token", "drop": true, "count": 4}));
+        assert_eq!(code(h.auth.session().await), ErrorCode::NetworkError);
+        assert!(h.auth.cached_user().is_some());
+        // And once it is back, the same session goes on.
+        h.auth.session().await.unwrap().unwrap();
+    });
+    assert!(!h.events.borrow().contains(&"SIGNED_OUT"));
+}
+
+#[test]
+fn a_refused_refresh_token_ends_the_session_only_once_the_access_token_expires() {
+    let server = Devserver::start(|c| c.jwt_exp = 100);
+    server.sign_up("refused@test.io");
+    let h = harness(&server, &SharedStore::default());
+    run(async {
+        let first = h.auth.sign_in("refused@test.io", PASSWORD).await.unwrap();
+        h.clock.set(60.0);
+        let body = json!({"code": "refresh_token_not_found", "message": "Invalid Refresh Token: Refresh Token Not Found"}).to_string();
+        server.fault(json!({"path": "/token", "query": "grant_type=refresh_token", "status": 400, "body": body, "count": 5}));
+        server.clear_requests();
+        assert_eq!(h.auth.session().await.unwrap().unwrap().access_token, first.access_token);
+        assert_eq!(h.auth.session().await.unwrap().unwrap().access_token, first.access_token);
+        h.auth.user().await.unwrap();
+        assert_eq!(refreshes(&server), 1, "no retry storm: the refusal is remembered");
+        assert!(h.auth.cached_user().is_some());
+        h.clock.set(101.0);
+        assert_eq!(code(h.auth.session().await.map(|s| s.is_some()).and_then(|signed_in| if signed_in { Ok(()) } else { Err(wasm_auth_client::error::AuthError::not_signed_in()) })), ErrorCode::NotAuthenticated);
+        assert!(h.auth.cached_user().is_none());
+    });
+    assert_eq!(h.events.borrow().last(), Some(&"SIGNED_OUT"));
 }

@@ -6,18 +6,14 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, Request, RequestInit, Response};
 
-use super::json::JsJson;
+use super::json::{clear_timeout, set_timeout, JsJson};
 use crate::http::{Http, HttpRequest, HttpResponse, Json, TransportError};
 
 #[wasm_bindgen]
 extern "C" {
-    // The global functions, not `window.*`: workers and servers have no window.
+    // The global fetch, not `window.fetch`: workers and servers have no window.
     #[wasm_bindgen(catch, js_name = fetch)]
     fn fetch_request(request: &Request) -> Result<js_sys::Promise, JsValue>;
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &js_sys::Function, ms: i32) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
 }
 
 /// `fetch` with a per-request timeout.

@@ -1,12 +1,36 @@
-//! JSON through the host's `JSON.parse`/`JSON.stringify`: no JSON parser in the wasm binary.
+//! The JavaScript host: JSON through `JSON.parse`/`JSON.stringify` (no JSON parser in the wasm
+//! binary), `Date.now()` and `setTimeout`.
 
 use serde::{de::DeserializeOwned, Serialize};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsValue;
 
-use crate::http::Json;
+use crate::http::{Host, Json};
 
-/// The runtime's JSON.
+#[wasm_bindgen]
+extern "C" {
+    // The global functions, not `window.*`: workers and servers have no window.
+    #[wasm_bindgen(js_name = setTimeout)]
+    pub fn set_timeout(handler: &js_sys::Function, ms: i32) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    pub fn clear_timeout(id: &JsValue);
+}
+
+/// The runtime's JSON and clock.
 pub struct JsJson;
+
+impl Host for JsJson {
+    fn now(&self) -> f64 {
+        js_sys::Date::now() / 1000.0
+    }
+
+    async fn sleep(&self, ms: u32) {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            set_timeout(&resolve, ms.min(i32::MAX as u32) as i32);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+}
 
 impl Json for JsJson {
     fn parse<T: DeserializeOwned>(&self, text: &str) -> Option<T> {

@@ -108,7 +108,7 @@ impl AuthClient {
         }
         let store = choose_store(&input::raw(&options, "storage"))?;
         let api = GoTrue::new(fetch::Fetch { timeout_ms }, &url, api_key.as_deref(), headers, now);
-        let core = AuthCore::new(api, json::JsJson, store, Keys::new(&storage_key), now);
+        let core = AuthCore::new(api, json::JsJson, store, Keys::new(&storage_key));
         Ok(AuthClient { core: Rc::new(core) })
     }
 

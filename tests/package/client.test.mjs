@@ -367,3 +367,66 @@ test('the type declarations export the documented API without any', () => {
   assert.doesNotMatch(publicPart, /\bany\b/);
   assert.doesNotMatch(entry, /\bany\b/);
 });
+
+/** A signed-in storage whose record says the access token expires `inSeconds` from now. */
+async function storageExpiringIn(inSeconds) {
+  const email = await signUp();
+  const storage = recordingStorage();
+  await client({ storage }).signInWithEmail({ email, password: PASSWORD });
+  const record = JSON.parse(storage.map.get('wasm-auth-client'));
+  record.expires_at = Date.now() / 1000 + inSeconds;
+  storage.map.set('wasm-auth-client', JSON.stringify(record));
+  return { email, storage, record };
+}
+
+const refreshCount = async () => (await server.dev.requests('/token')).filter((r) => r.query === 'grant_type=refresh_token').length;
+
+test('a reload with an expiring session: many callers, one refresh', async () => {
+  const { email, storage, record } = await storageExpiringIn(5);
+  const auth = client({ storage });
+  const events = [];
+  auth.onAuthChange((event) => events.push(event));
+  await server.dev.clearRequests();
+  const [a, b, user, c] = await Promise.all([auth.getSession(), auth.getSession(), auth.getUser(), auth.getSession()]);
+  assert.equal(await refreshCount(), 1);
+  assert.equal(a.accessToken, b.accessToken);
+  assert.equal(b.accessToken, c.accessToken);
+  assert.notEqual(a.refreshToken, record.refresh_token);
+  assert.equal(user.email, email);
+  assert.deepEqual(events, ['TOKEN_REFRESHED']);
+});
+
+test('a refused refresh keeps a still-valid session and is not retried', async () => {
+  const { storage, record } = await storageExpiringIn(5);
+  const auth = client({ storage });
+  const body = JSON.stringify({ code: 'refresh_token_not_found', message: 'Invalid Refresh Token: Refresh Token Not Found' });
+  await server.dev.addFault({ path: '/token', query: 'grant_type=refresh_token', status: 400, body, count: 3 });
+  await server.dev.clearRequests();
+  assert.equal((await auth.getSession()).accessToken, record.access_token);
+  assert.equal((await auth.getSession()).accessToken, record.access_token);
+  assert.equal(await refreshCount(), 1);
+  assert.ok(auth.getCachedUser());
+});
+
+test('a refused refresh after expiry signs out', async () => {
+  const { storage } = await storageExpiringIn(-5);
+  const auth = client({ storage });
+  const events = [];
+  auth.onAuthChange((event) => events.push(event));
+  const body = JSON.stringify({ code: 'refresh_token_already_used', message: 'Invalid Refresh Token: Already Used' });
+  await server.dev.addFault({ path: '/token', query: 'grant_type=refresh_token', status: 400, body });
+  assert.equal(await auth.getSession(), null);
+  assert.deepEqual(events, ['SIGNED_OUT']);
+  assert.equal(storage.map.has('wasm-auth-client'), false);
+  assert.equal((await rejection(auth.getUser())).code, 'not_authenticated');
+});
+
+test('an unreachable server during refresh never signs out', async () => {
+  const { storage } = await storageExpiringIn(-5);
+  const auth = client({ storage });
+  await server.dev.addFault({ path: '/token', query: 'grant_type=refresh_token', drop: true, count: 4 });
+  const error = await rejection(auth.getSession());
+  assert.equal(error.code, 'network_error');
+  assert.ok(auth.getCachedUser(), 'the session is kept');
+  assert.ok(await auth.getSession(), 'and refreshes once the server answers');
+});
