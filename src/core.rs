@@ -119,6 +119,19 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
         self.recovery_email.borrow().clone()
     }
 
+    /// Seconds until the access token should be refreshed; `None` when signed out.
+    pub fn refresh_due_in(&self) -> Option<f64> {
+        self.session.borrow().as_ref().map(|s| s.refresh_due_in(self.host.now()))
+    }
+
+    /// Refreshes now if the token is due (the background timer's job); failures follow the fault
+    /// policy and are otherwise ignored here.
+    pub async fn refresh_if_due(&self) {
+        if self.refresh_due_in().is_some_and(|due| due <= 0.0) {
+            let _ = self.usable_session().await;
+        }
+    }
+
     /// Adds a listener; returns its id for [`Self::unsubscribe`].
     pub fn subscribe(&self, listener: Listener) -> u32 {
         let id = self.next_listener_id.get();

@@ -113,8 +113,13 @@ impl Session {
     /// True when the access token should be refreshed before use: inside the margin, which is
     /// at most half the token's lifetime (short-lived tokens would otherwise always refresh).
     pub fn needs_refresh(&self, now: f64) -> bool {
+        self.refresh_due_in(now) <= 0.0
+    }
+
+    /// Seconds until [`Self::needs_refresh`] turns true (0 when it already is).
+    pub fn refresh_due_in(&self, now: f64) -> f64 {
         let margin = if self.expires_in > 0.0 { EXPIRY_MARGIN_SECONDS.min(self.expires_in / 2.0) } else { EXPIRY_MARGIN_SECONDS };
-        self.expires_at - now <= margin
+        (self.expires_at - margin - now).max(0.0)
     }
 
     /// True once the access token has really expired.
@@ -166,6 +171,8 @@ mod tests {
             .unwrap();
         assert!(!s.needs_refresh(939.0));
         assert!(s.needs_refresh(941.0));
+        assert_eq!(s.refresh_due_in(930.0), 10.0);
+        assert_eq!(s.refresh_due_in(990.0), 0.0);
         assert!(!s.is_expired(999.0) && s.is_expired(1000.0));
         s.expires_in = 10.0;
         assert!(!s.needs_refresh(994.0) && s.needs_refresh(995.0));

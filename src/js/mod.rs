@@ -1,6 +1,7 @@
 //! The JavaScript facade: `AuthClient`. It reads the caller's objects, calls the core and
 //! converts results and errors; the behaviour lives in `core`.
 
+mod auto_refresh;
 mod error;
 
 pub use error::is_auth_error;
@@ -77,6 +78,8 @@ where
 #[wasm_bindgen]
 pub struct AuthClient {
     core: Rc<Core>,
+    /// Dropped (timer cleared, listener removed) with the client: `free()` in JavaScript.
+    _auto_refresh: Option<Rc<auto_refresh::AutoRefresh>>,
 }
 
 #[wasm_bindgen]
@@ -107,9 +110,14 @@ impl AuthClient {
             return Err(AuthError::invalid_input("storageKey", "must not be empty"));
         }
         let store = choose_store(&input::raw(&options, "storage"))?;
+        let auto_refresh = match input::raw(&options, "autoRefresh") {
+            v if v.is_undefined() || v.is_null() => true,
+            v => v.as_bool().ok_or_else(|| AuthError::invalid_input("autoRefresh", "must be a boolean"))?,
+        };
         let api = GoTrue::new(fetch::Fetch { timeout_ms }, &url, api_key.as_deref(), headers, now);
-        let core = AuthCore::new(api, json::JsJson, store, Keys::new(&storage_key));
-        Ok(AuthClient { core: Rc::new(core) })
+        let core = Rc::new(AuthCore::new(api, json::JsJson, store, Keys::new(&storage_key)));
+        let auto_refresh = auto_refresh.then(|| auto_refresh::AutoRefresh::start(&core));
+        Ok(AuthClient { core, _auto_refresh: auto_refresh })
     }
 
     /// Emails a recovery code and link. Resolves the same way for unknown addresses.

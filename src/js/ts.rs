@@ -27,6 +27,8 @@ export interface AuthClientOptions {
   headers?: Record<string, string>;
   /** Per-request timeout. Default 10000. */
   timeoutMs?: number;
+  /** Refresh in the background before the token expires (paused while the tab is hidden). Default true. */
+  autoRefresh?: boolean;
 }
 
 export interface PasswordResetRequest {

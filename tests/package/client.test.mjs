@@ -430,3 +430,27 @@ test('an unreachable server during refresh never signs out', async () => {
   assert.ok(auth.getCachedUser(), 'the session is kept');
   assert.ok(await auth.getSession(), 'and refreshes once the server answers');
 });
+
+test('the background timer refreshes before expiry, without a call', async () => {
+  const { storage, record } = await storageExpiringIn(61.5);
+  const auth = client({ storage });
+  const refreshed = new Promise((resolve) => auth.onAuthChange((event, session) => event === 'TOKEN_REFRESHED' && resolve(session)));
+  const session = await Promise.race([refreshed, new Promise((_, reject) => setTimeout(() => reject(new Error('no refresh within 15 s')), 15_000).unref())]);
+  assert.notEqual(session.refreshToken, record.refresh_token);
+  assert.ok(session.expiresAt > Date.now() / 1000 + 3000);
+  auth.free();
+});
+
+test('the timer never keeps a Node process alive', async () => {
+  const { storage } = await storageExpiringIn(3000);
+  const { spawnSync } = await import('node:child_process');
+  const script = `
+    import { AuthClient } from ${JSON.stringify(new URL('../../pkg/node.js', import.meta.url).href)};
+    const map = new Map(${JSON.stringify([...storage.map])});
+    const storage = { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => map.set(k, v), removeItem: (k) => map.delete(k) };
+    const auth = new AuthClient({ url: ${JSON.stringify(server.url)}, storage });
+    if (!auth.getCachedUser()) process.exit(3);
+  `;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 10_000 });
+  assert.equal(child.status, 0, `exit ${child.status} ${child.signal ?? ''} ${child.stderr}`);
+});
