@@ -40,8 +40,11 @@ pub struct PasswordChange<'a> {
 /// One auth server protocol. Futures are not `Send`: the client runs on one JS thread.
 #[allow(async_fn_in_trait)]
 pub trait Backend {
-    /// Sends the recovery email; neutral for unknown addresses.
-    async fn request_password_reset(&self, email: &str, redirect_to: Option<&str>) -> Result<()>;
+    /// Sends the recovery email; neutral for unknown addresses. With a PKCE challenge, the link
+    /// redirects with a code to exchange instead of tokens.
+    async fn request_password_reset(&self, email: &str, redirect_to: Option<&str>, code_challenge: Option<&str>) -> Result<()>;
+    /// Exchanges a PKCE code from the link's redirect, with the verifier kept since the request.
+    async fn exchange_code(&self, auth_code: &str, code_verifier: &str) -> Result<Session>;
     /// Exchanges the emailed code for a recovery session.
     async fn verify_recovery_code(&self, email: &str, code: &str) -> Result<Session>;
     /// Exchanges a link's token hash for a recovery session.

@@ -13,6 +13,8 @@ use crate::backend::{Backend, PasswordChange, SignOutScope};
 use crate::error::{AuthError, ErrorCode, Result};
 use crate::flight::Flight;
 use crate::http::Host;
+use crate::link::{self, RecoveryLink};
+use crate::pkce;
 use crate::session::{Session, SessionRecord, User};
 use crate::storage::{Keys, Store};
 use crate::validate;
@@ -68,6 +70,17 @@ pub const REFRESH_RETRY_DELAYS_MS: [u32; 3] = [200, 400, 800];
 /// After the server refused a refresh token while the access token is still valid, the client
 /// does not ask again for this long (no retry storm); it keeps using the access token.
 pub const REFRESH_FAILURE_COOLDOWN_SECONDS: f64 = 60.0;
+
+/// How the recovery email proves the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResetFlow {
+    /// The 6-digit code, or the link's token hash: no state kept here, so the link works in
+    /// any tab or browser.
+    #[default]
+    Otp,
+    /// The link redirects with a code that only this client (its stored verifier) can exchange.
+    Pkce,
+}
 
 /// The client state machine.
 pub struct AuthCore<B, H> {
@@ -146,12 +159,24 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
     }
 
     /// Sends the recovery email and remembers the address for `verify_recovery`.
-    pub async fn request_password_reset(&self, email: &str, redirect_to: Option<&str>) -> Result<()> {
+    pub async fn request_password_reset(&self, email: &str, redirect_to: Option<&str>, flow: ResetFlow) -> Result<()> {
         let email = validate::email("email", email)?;
         if let Some(url) = redirect_to {
             validate_url("redirectTo", url)?;
         }
-        self.backend.request_password_reset(&email, redirect_to).await?;
+        let challenge = match flow {
+            ResetFlow::Otp => None,
+            ResetFlow::Pkce => {
+                let random = self.host.random_bytes().ok_or_else(|| AuthError::new(ErrorCode::InvalidInput, "flow: 'pkce' needs crypto.getRandomValues"))?;
+                let verifier = pkce::verifier(&random);
+                // Stored before the request: the link may be clicked before the answer arrives.
+                self.store
+                    .set(&self.keys.code_verifier, &verifier)
+                    .map_err(|_| AuthError::new(ErrorCode::StorageError, "storage: the PKCE verifier could not be stored"))?;
+                Some(pkce::challenge(&verifier))
+            }
+        };
+        self.backend.request_password_reset(&email, redirect_to, challenge.as_deref()).await?;
         let _ = self.store.set(&self.keys.recovery_email, &email);
         *self.recovery_email.borrow_mut() = Some(email);
         Ok(())
@@ -180,6 +205,49 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
         *self.recovery_email.borrow_mut() = None;
         self.commit(Some(session.clone()), AuthEvent::PasswordRecovery);
         Ok(session)
+    }
+
+    /// Consumes an auth redirect (`url`): tokens in the fragment, a PKCE `?code=`, a token hash,
+    /// or an error. `Ok(None)` when the URL carries none of these.
+    pub async fn handle_redirect(&self, url: &str) -> Result<Option<Session>> {
+        let (session, event) = match link::parse(url) {
+            None => return Ok(None),
+            Some(RecoveryLink::Error { code, description }) => {
+                let mut error = crate::error::from_response(crate::error::ErrorResponse {
+                    status: 400,
+                    error_code_header: Some(&code),
+                    ..Default::default()
+                });
+                error.status = 0;
+                if !description.is_empty() {
+                    error.message = description;
+                }
+                return Err(error);
+            }
+            Some(RecoveryLink::TokenHash(hash)) => return self.verify_recovery(RecoveryProof::TokenHash(hash)).await.map(Some),
+            Some(RecoveryLink::Code(code)) => {
+                let verifier = self.store.get(&self.keys.code_verifier).ok().flatten().ok_or_else(|| {
+                    AuthError::new(
+                        ErrorCode::InvalidCode,
+                        "This link must be opened where the reset was requested (no PKCE verifier here); request a new email or enter the code",
+                    )
+                })?;
+                let session = self.localize(self.backend.exchange_code(&code, &verifier).await?);
+                let _ = self.store.remove(&self.keys.code_verifier);
+                (session, AuthEvent::PasswordRecovery)
+            }
+            Some(RecoveryLink::Session { access_token, refresh_token, expires_at, expires_in, kind }) => {
+                let user = self.backend.get_user(&access_token).await?;
+                let expires_in = if expires_in > 0.0 { expires_in } else { (expires_at - self.host.now()).max(0.0) };
+                let session = Session { access_token, refresh_token, expires_at: self.host.now() + expires_in, expires_in, token_type: "bearer".into(), user };
+                let event = if kind == "recovery" { AuthEvent::PasswordRecovery } else { AuthEvent::SignedIn };
+                (session, event)
+            }
+        };
+        let _ = self.store.remove(&self.keys.recovery_email);
+        *self.recovery_email.borrow_mut() = None;
+        self.commit(Some(session.clone()), event);
+        Ok(Some(session))
     }
 
     /// Signs in with email and password (SIGNED_IN).

@@ -60,6 +60,8 @@ pub trait Host: Json {
     fn now(&self) -> f64;
     /// Resolves after `ms` milliseconds.
     async fn sleep(&self, ms: u32);
+    /// 64 bytes from a cryptographically secure source; `None` when the host has none.
+    fn random_bytes(&self) -> Option<[u8; 64]>;
 }
 
 /// A runtime's way to send requests.

@@ -17,6 +17,7 @@ pub mod flight;
 pub mod http;
 pub mod json;
 pub mod link;
+pub mod pkce;
 pub mod session;
 pub mod storage;
 pub mod validate;

@@ -24,6 +24,10 @@ pub enum RecoveryLink {
         refresh_token: String,
         /// Expiry, Unix seconds.
         expires_at: f64,
+        /// Lifetime in seconds.
+        expires_in: f64,
+        /// The `type` the server gave (`recovery`, `magiclink`, …).
+        kind: String,
     },
 }
 
@@ -40,8 +44,9 @@ pub fn parse(url: &str) -> Option<RecoveryLink> {
         return Some(RecoveryLink::Error { code, description: get("error_description").unwrap_or_default() });
     }
     if let (Some(access_token), Some(refresh_token)) = (get("access_token"), get("refresh_token")) {
-        let expires_at = get("expires_at").and_then(|v| v.parse().ok()).unwrap_or(0.0);
-        return Some(RecoveryLink::Session { access_token, refresh_token, expires_at });
+        let number = |key: &str| get(key).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+        let (expires_at, expires_in) = (number("expires_at"), number("expires_in"));
+        return Some(RecoveryLink::Session { access_token, refresh_token, expires_at, expires_in, kind: get("type").unwrap_or_default() });
     }
     if let Some(hash) = get("token_hash") {
         return Some(RecoveryLink::TokenHash(hash));
@@ -51,6 +56,35 @@ pub fn parse(url: &str) -> Option<RecoveryLink> {
         return Some(RecoveryLink::TokenHash(hash));
     }
     get("code").map(RecoveryLink::Code)
+}
+
+/// Parameters that carry secrets or one-shot results in auth redirects.
+const AUTH_PARAMS: [&str; 13] = [
+    "access_token", "refresh_token", "expires_at", "expires_in", "token_type", "token", "token_hash", "code", "type", "error",
+    "error_code", "error_description", "sb",
+];
+
+/// `url` without the auth parameters (query and fragment), for the address bar after a redirect
+/// was consumed. Other parameters stay as they were.
+pub fn without_auth_params(url: &str) -> String {
+    let (before_fragment, fragment) = url.split_once('#').map_or((url, None), |(b, f)| (b, Some(f)));
+    let (base, query) = before_fragment.split_once('?').map_or((before_fragment, None), |(b, q)| (b, Some(q)));
+    let keep = |part: &str| -> String {
+        part.split('&')
+            .filter(|p| !p.is_empty() && !AUTH_PARAMS.contains(&decode(p.split('=').next().unwrap_or_default()).as_str()))
+            .collect::<Vec<_>>()
+            .join("&")
+    };
+    let mut out = base.to_string();
+    if let Some(query) = query.map(keep).filter(|q| !q.is_empty()) {
+        out.push('?');
+        out.push_str(&query);
+    }
+    if let Some(fragment) = fragment.map(|f| if f.contains('=') { keep(f) } else { f.to_string() }).filter(|f| !f.is_empty()) {
+        out.push('#');
+        out.push_str(&fragment);
+    }
+    out
 }
 
 /// `application/x-www-form-urlencoded` pairs, decoded.
@@ -112,11 +146,21 @@ mod tests {
             Some(RecoveryLink::Error { code: "otp_expired".into(), description: "Email link is invalid or has expired".into() })
         );
         match parse("https://app.test/#access_token=a.b.c&expires_at=17&refresh_token=r&sb=&token_type=bearer&type=recovery") {
-            Some(RecoveryLink::Session { access_token, expires_at, .. }) => assert_eq!((access_token.as_str(), expires_at), ("a.b.c", 17.0)),
+            Some(RecoveryLink::Session { access_token, expires_at, kind, .. }) => {
+                assert_eq!((access_token.as_str(), expires_at, kind.as_str()), ("a.b.c", 17.0, "recovery"))
+            }
             other => panic!("{other:?}"),
         }
         assert_eq!(parse("https://app.test/plain"), None);
         assert_eq!(parse(""), None);
         assert_eq!(parse("%%%?code=%zz"), Some(RecoveryLink::Code("%zz".into())));
+    }
+
+    #[test]
+    fn address_bar_cleaning_keeps_the_rest() {
+        assert_eq!(without_auth_params("https://app.test/reset?code=abc&tab=2"), "https://app.test/reset?tab=2");
+        assert_eq!(without_auth_params("https://app.test/#access_token=a&refresh_token=r&type=recovery&sb="), "https://app.test/");
+        assert_eq!(without_auth_params("https://app.test/p?x=1#section"), "https://app.test/p?x=1#section");
+        assert_eq!(without_auth_params("https://app.test/p?error=access_denied#error_code=otp_expired"), "https://app.test/p");
     }
 }

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use serde_json::{json, Value};
 use wasm_auth_client::api::GoTrue;
 use wasm_auth_client::backend::SignOutScope;
-use wasm_auth_client::core::{AuthCore, AuthEvent, RecoveryProof};
+use wasm_auth_client::core::{AuthCore, AuthEvent, RecoveryProof, ResetFlow};
 use wasm_auth_client::error::{ErrorCode, Result};
 use wasm_auth_client::http::{Host, Http, HttpRequest, HttpResponse, Json, TransportError};
 use wasm_auth_client::storage::{Keys, MemoryStore, Store};
@@ -154,6 +154,17 @@ impl Host for NativeHost {
     async fn sleep(&self, ms: u32) {
         tokio::time::sleep(std::time::Duration::from_millis(ms.into())).await;
     }
+    fn random_bytes(&self) -> Option<[u8; 64]> {
+        // Tests only: unpredictable enough for a verifier, not a CSPRNG.
+        use std::hash::{BuildHasher, Hasher};
+        let mut bytes = [0u8; 64];
+        for chunk in bytes.chunks_mut(8) {
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u64(real_now().to_bits());
+            chunk.copy_from_slice(&h.finish().to_le_bytes());
+        }
+        Some(bytes)
+    }
 }
 
 /// A store two clients can share, like a page reload on the same sessionStorage.
@@ -213,7 +224,7 @@ fn recovery_flow_keeps_the_recovery_session_and_updates_the_cached_user() {
     let store = SharedStore::default();
     let (auth, events) = client(&server, &store);
     run(async {
-        auth.request_password_reset("flow@test.io", None).await.unwrap();
+        auth.request_password_reset("flow@test.io", None, ResetFlow::Otp).await.unwrap();
         assert_eq!(auth.pending_recovery_email().as_deref(), Some("flow@test.io"));
         let mail = server.last_mail("flow@test.io");
         // The email is not typed again: the client held it since the request.
@@ -241,9 +252,9 @@ fn no_session_and_bad_input_fail_before_any_request() {
         assert_eq!(code(auth.user().await), ErrorCode::NotAuthenticated);
         assert_eq!(code(auth.reauthenticate().await), ErrorCode::NotAuthenticated);
         for bad in ["", "no-at", "a@b", "a b@c.de"] {
-            assert_eq!(code(auth.request_password_reset(bad, None).await), ErrorCode::InvalidInput);
+            assert_eq!(code(auth.request_password_reset(bad, None, ResetFlow::Otp).await), ErrorCode::InvalidInput);
         }
-        assert_eq!(code(auth.request_password_reset("a@b.co", Some("javascript:x")).await), ErrorCode::InvalidInput);
+        assert_eq!(code(auth.request_password_reset("a@b.co", Some("javascript:x"), ResetFlow::Otp).await), ErrorCode::InvalidInput);
         let missing_email = auth.verify_recovery(RecoveryProof::Code { email: None, code: "123456".into() }).await;
         assert!(missing_email.unwrap_err().message.starts_with("email:"));
         for bad in ["12345", "abcdef", "1234567"] {
@@ -309,16 +320,16 @@ fn server_errors_arrive_typed() {
         assert_eq!(code(auth.update_password("password1", None, None).await), ErrorCode::SamePassword);
         let wrong = auth.verify_recovery(RecoveryProof::Code { email: Some("typed@test.io".into()), code: "000000".into() }).await;
         assert_eq!(code(wrong), ErrorCode::InvalidOtp);
-        auth.request_password_reset("typed@test.io", None).await.unwrap();
-        let limited = auth.request_password_reset("typed@test.io", None).await.unwrap_err();
+        auth.request_password_reset("typed@test.io", None, ResetFlow::Otp).await.unwrap();
+        let limited = auth.request_password_reset("typed@test.io", None, ResetFlow::Otp).await.unwrap_err();
         assert_eq!(limited.code, ErrorCode::RateLimited);
         assert!(matches!(limited.retry_after, Some(59 | 60)), "{:?}", limited.retry_after);
 
         server.fault(json!({"path": "/recover", "status": 502, "body": "<html>Bad Gateway</html>"}));
-        let proxy = auth.request_password_reset("x@test.io", None).await.unwrap_err();
+        let proxy = auth.request_password_reset("x@test.io", None, ResetFlow::Otp).await.unwrap_err();
         assert_eq!((proxy.code, proxy.status), (ErrorCode::ServerError, 502));
         server.fault(json!({"path": "/recover", "drop": true}));
-        assert_eq!(code(auth.request_password_reset("x@test.io", None).await), ErrorCode::NetworkError);
+        assert_eq!(code(auth.request_password_reset("x@test.io", None, ResetFlow::Otp).await), ErrorCode::NetworkError);
         server.fault(json!({"path": "/user", "status": 200, "body": "{\"id\":"}));
         assert_eq!(code(auth.user().await), ErrorCode::UnexpectedResponse);
         // None of that lost the session.
@@ -333,7 +344,7 @@ fn the_store_survives_a_reload_and_damaged_records_are_dropped() {
     let store = SharedStore::default();
     run(async {
         let (auth, _) = client(&server, &store);
-        auth.request_password_reset("store@test.io", None).await.unwrap();
+        auth.request_password_reset("store@test.io", None, ResetFlow::Otp).await.unwrap();
     });
     // "Reload": a new client on the same storage still knows where the email went.
     let (reloaded, events) = client(&server, &store);

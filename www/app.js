@@ -159,7 +159,14 @@ async function refreshMailbox() {
         row.append(button);
       };
       if (mail.kind === 'recovery' || mail.kind === 'reauthentication') fill('Use code', mail.token, '');
-      if (mail.link) fill('Paste link', '', mail.link);
+      if (mail.link) {
+        fill('Paste link', '', mail.link);
+        const open = document.createElement('a');
+        open.href = mail.link;
+        open.className = 'secondary small button-link';
+        open.textContent = 'Open link';
+        row.append(open);
+      }
       list.append(item);
     }
   } catch {
@@ -333,14 +340,30 @@ $('mailbox-refresh').addEventListener('click', refreshMailbox);
 $('signup-email').addEventListener('change', (e) => watchMailbox(e.target.value));
 $('signin-email').addEventListener('change', (e) => watchMailbox(e.target.value));
 
-$('loading').remove();
-renderCachedUser();
-resetEmail = sessionStorage.getItem('demo:reset-email') ?? '';
-if (resetEmail) watchMailbox(resetEmail);
-const saved = sessionStorage.getItem(SCREEN_KEY);
-if (auth.getCachedUser()) {
-  saved === 'newpassword' ? show('newpassword') : goHome();
-} else {
-  show(saved === 'code' || saved === 'forgot' || saved === 'signup' ? saved : 'signin');
+/** Arriving from the email link: the library consumes it and clears the address bar. */
+async function start() {
+  renderCachedUser();
+  resetEmail = sessionStorage.getItem('demo:reset-email') ?? '';
+  if (resetEmail) watchMailbox(resetEmail);
+  try {
+    const fromLink = await auth.handleRedirect();
+    if (fromLink) {
+      show('newpassword');
+      return;
+    }
+  } catch (error) {
+    show('code');
+    $('code-error').textContent = explain(error);
+    return;
+  }
+  const saved = sessionStorage.getItem(SCREEN_KEY);
+  if (auth.getCachedUser()) {
+    saved === 'newpassword' ? show('newpassword') : goHome();
+  } else {
+    show(saved === 'code' || saved === 'forgot' || saved === 'signup' ? saved : 'signin');
+  }
 }
+
+await start();
+$('loading').remove();
 document.body.dataset.ready = 'true';

@@ -20,6 +20,7 @@ mod paths {
     pub const VERIFY: &str = "/verify";
     pub const TOKEN_PASSWORD: &str = "/token?grant_type=password";
     pub const TOKEN_REFRESH: &str = "/token?grant_type=refresh_token";
+    pub const TOKEN_PKCE: &str = "/token?grant_type=pkce";
     pub const USER: &str = "/user";
     pub const REAUTHENTICATE: &str = "/reauthenticate";
     pub const LOGOUT: &str = "/logout";
@@ -109,9 +110,13 @@ fn unexpected(status: u16) -> AuthError {
 }
 
 impl<H: Http> Backend for GoTrue<H> {
-    async fn request_password_reset(&self, email: &str, redirect_to: Option<&str>) -> Result<()> {
-        let request = recover::request(self, email, redirect_to);
+    async fn request_password_reset(&self, email: &str, redirect_to: Option<&str>, code_challenge: Option<&str>) -> Result<()> {
+        let request = recover::request(self, email, redirect_to, code_challenge);
         self.exchange(request).await.map(|_| ())
+    }
+
+    async fn exchange_code(&self, auth_code: &str, code_verifier: &str) -> Result<Session> {
+        self.call_session(token::pkce(self, auth_code, code_verifier)).await
     }
 
     async fn verify_recovery_code(&self, email: &str, code: &str) -> Result<Session> {

@@ -20,6 +20,16 @@ pub fn password<H: Http>(api: &GoTrue<H>, email: &str, password: &str) -> HttpRe
     api.request("POST", paths::TOKEN_PASSWORD, None, api.json(&PasswordBody { email, password }))
 }
 
+#[derive(Serialize)]
+struct PkceBody<'a> {
+    auth_code: &'a str,
+    code_verifier: &'a str,
+}
+
+pub fn pkce<H: Http>(api: &GoTrue<H>, auth_code: &str, code_verifier: &str) -> HttpRequest {
+    api.request("POST", paths::TOKEN_PKCE, None, api.json(&PkceBody { auth_code, code_verifier }))
+}
+
 pub fn refresh<H: Http>(api: &GoTrue<H>, refresh_token: &str) -> HttpRequest {
     api.request("POST", paths::TOKEN_REFRESH, None, api.json(&RefreshBody { refresh_token }))
 }

@@ -3,7 +3,7 @@
 
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::http::{Host, Json};
 
@@ -29,6 +29,16 @@ impl Host for JsJson {
             set_timeout(&resolve, ms.min(i32::MAX as u32) as i32);
         });
         let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+
+    fn random_bytes(&self) -> Option<[u8; 64]> {
+        let crypto = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).ok().filter(|c| c.is_object())?;
+        let fill: js_sys::Function = js_sys::Reflect::get(&crypto, &JsValue::from_str("getRandomValues")).ok()?.dyn_into().ok()?;
+        let array = js_sys::Uint8Array::new_with_length(64);
+        fill.call1(&crypto, &array).ok()?;
+        let mut bytes = [0u8; 64];
+        array.copy_to(&mut bytes);
+        Some(bytes)
     }
 }
 

@@ -19,7 +19,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use crate::api::GoTrue;
 use crate::backend::SignOutScope;
-use crate::core::{AuthCore, AuthEvent, RecoveryProof};
+use crate::core::{AuthCore, AuthEvent, RecoveryProof, ResetFlow};
 use crate::error::{AuthError, ErrorCode};
 use crate::link::{self, RecoveryLink};
 use crate::session::{Session, User};
@@ -128,7 +128,12 @@ impl AuthClient {
             let request = input::object(&request, "request")?;
             let email = input::string(&request, "email")?;
             let redirect_to = input::optional_string(&request, "redirectTo")?;
-            core.request_password_reset(&email, redirect_to.as_deref()).await?;
+            let flow = match input::optional_string(&request, "flow")?.as_deref() {
+                None | Some("otp") => ResetFlow::Otp,
+                Some("pkce") => ResetFlow::Pkce,
+                Some(_) => return Err(AuthError::invalid_input("flow", "must be 'otp' or 'pkce'")),
+            };
+            core.request_password_reset(&email, redirect_to.as_deref(), flow).await?;
             Ok(JsValue::UNDEFINED)
         })
     }
@@ -179,6 +184,29 @@ impl AuthClient {
             Some(RecoveryLink::Session { .. }) | None => return Ok(JsValue::NULL),
         }
         Ok(object.into())
+    }
+
+    /// Consumes the redirect a recovery link led to: tokens in the fragment, a PKCE `?code=`
+    /// (exchanged with the verifier stored by `requestPasswordReset({ flow: 'pkce' })`), a
+    /// `token_hash`, or an error (`error_code=otp_expired` rejects with `invalid_otp`). Without
+    /// `url`, reads the address bar and then removes those parameters from it. Resolves `null`
+    /// when there is nothing to consume.
+    #[wasm_bindgen(js_name = handleRedirect, unchecked_return_type = "Promise<Session | null>")]
+    pub fn handle_redirect(&self, #[wasm_bindgen(unchecked_param_type = "string")] url: Option<JsValue>) -> js_sys::Promise {
+        let core = self.core.clone();
+        promise(async move {
+            let (url, from_address_bar) = match url.filter(|u| !u.is_undefined() && !u.is_null()) {
+                Some(url) => (url.as_string().ok_or_else(|| AuthError::invalid_input("url", "must be a string"))?, false),
+                None => (address_bar().ok_or_else(|| AuthError::invalid_input("url", "is required outside a browser page"))?, true),
+            };
+            let result = core.handle_redirect(&url).await;
+            // The secret leaves the address bar whether or not it worked: a used code is useless
+            // and a valid one must not linger in history.
+            if from_address_bar {
+                replace_address_bar(&link::without_auth_params(&url));
+            }
+            Ok(result?.as_ref().map_or(JsValue::NULL, session_to_js))
+        })
     }
 
     /// Sets a new password for the signed-in user; the session is kept (event USER_UPDATED).
@@ -276,6 +304,23 @@ impl AuthClient {
             }
         });
         Ok(unsubscribe.into_js_value())
+    }
+}
+
+fn location() -> Option<JsValue> {
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("location")).ok().filter(|l| l.is_object())
+}
+
+fn address_bar() -> Option<String> {
+    js_sys::Reflect::get(&location()?, &JsValue::from_str("href")).ok()?.as_string()
+}
+
+fn replace_address_bar(url: &str) {
+    let Ok(history) = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("history")) else { return };
+    let Ok(replace) = js_sys::Reflect::get(&history, &JsValue::from_str("replaceState")) else { return };
+    if let Ok(replace) = replace.dyn_into::<js_sys::Function>() {
+        let state = js_sys::Reflect::get(&history, &JsValue::from_str("state")).unwrap_or(JsValue::NULL);
+        let _ = replace.call3(&history, &state, &JsValue::from_str(""), &JsValue::from_str(url));
     }
 }
 

@@ -35,6 +35,12 @@ export interface PasswordResetRequest {
   email: string;
   /** Where the email link lands; must be allowed by the server. */
   redirectTo?: string;
+  /**
+   * 'otp' (default): the code, or the link's token hash, works in every tab and browser.
+   * 'pkce': the link redirects with `?code=`, which only this client (its stored verifier) can
+   * exchange, through `handleRedirect()`.
+   */
+  flow?: 'otp' | 'pkce';
 }
 
 export type VerifyOtpRequest =
@@ -103,9 +109,10 @@ export type AuthErrorCode =
   | 'email_not_confirmed' | 'invalid_code' | 'network_error' | 'timeout' | 'server_error'
   | 'unexpected_response' | 'request_failed' | 'storage_error';
 
-// `signOut()` without options (a trailing optional parameter wasm-bindgen cannot express).
+// Calls without their optional argument (trailing optional parameters wasm-bindgen cannot express).
 export interface AuthClient {
   signOut(): Promise<void>;
+  handleRedirect(): Promise<Session | null>;
 }
 
 /** Every error this package throws. */

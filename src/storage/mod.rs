@@ -25,6 +25,8 @@ pub struct Keys {
     pub session: String,
     /// The address a recovery email went to, until it is verified.
     pub recovery_email: String,
+    /// The PKCE verifier of a pending link-based recovery.
+    pub code_verifier: String,
 }
 
 /// The default `storageKey`.
@@ -33,6 +35,10 @@ pub const DEFAULT_STORAGE_KEY: &str = "wasm-auth-client";
 impl Keys {
     /// Keys for `storage_key`.
     pub fn new(prefix: &str) -> Self {
-        Keys { session: prefix.to_string(), recovery_email: format!("{prefix}:recovery-email") }
+        Keys {
+            session: prefix.to_string(),
+            recovery_email: format!("{prefix}:recovery-email"),
+            code_verifier: format!("{prefix}:code-verifier"),
+        }
     }
 }

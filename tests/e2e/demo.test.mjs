@@ -30,9 +30,14 @@ before(async () => {
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
+});
+
+/** Each test starts in a fresh browser context: no storage carried over. */
+async function freshPage() {
+  await page?.context().close();
   page = await browser.newPage({ viewport: { width: 1200, height: 860 } });
   page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
-});
+}
 
 after(async () => {
   await browser?.close();
@@ -55,6 +60,7 @@ async function newestCode() {
 }
 
 test('sign up, forgot password, new password, sign in, change password, offline and back', async () => {
+  await freshPage();
   const email = freshEmail('demo');
   await page.goto(server.url);
   await page.locator('body[data-ready=true]').waitFor();
@@ -153,13 +159,11 @@ test('sign up, forgot password, new password, sign in, change password, offline 
 });
 
 test('too many requests shows the wait time', async () => {
+  await freshPage();
   const email = freshEmail('limited');
   await fetch(`${server.url}/signup`, { method: 'POST', body: JSON.stringify({ email, password: 'first-password-1' }) });
   await page.goto(server.url);
   await page.locator('body[data-ready=true]').waitFor();
-  if (await page.locator('#screen-home').isVisible()) {
-    await page.locator('#signout').click();
-  }
   await page.locator('#go-forgot').click();
   await visible('forgot');
   await page.fill('#forgot-email', email);
@@ -168,4 +172,37 @@ test('too many requests shows the wait time', async () => {
   await page.locator('#resend').click();
   await page.locator('#code-error').filter({ hasText: /Too many requests\. Try again in \d+ seconds/ }).waitFor();
   await shot('08-rate-limited');
+});
+
+test('the email link opens the new-password step and leaves no secret in the address bar', async () => {
+  await freshPage();
+  const email = freshEmail('link');
+  await fetch(`${server.url}/signup`, { method: 'POST', body: JSON.stringify({ email, password: 'first-password-1' }) });
+  await page.goto(server.url);
+  await page.locator('body[data-ready=true]').waitFor();
+  await page.locator('#go-forgot').click();
+  await page.fill('#forgot-email', email);
+  await submit('form-forgot');
+  await visible('code');
+  await page.locator('#mailbox-refresh').click();
+  const link = await page.locator('.mail a', { hasText: 'Open link' }).first().getAttribute('href');
+  await page.locator('.mail a', { hasText: 'Open link' }).first().click();
+  await page.locator('body[data-ready=true]').waitFor();
+  await visible('newpassword');
+  const url = new URL(page.url());
+  assert.equal(url.hash, '', 'tokens removed from the address bar');
+  assert.ok(!page.url().includes('access_token'));
+  assert.match(await page.locator('[data-testid=events]').textContent(), /PASSWORD_RECOVERY/);
+  await shot('09-link-opened');
+  await page.fill('#new-password', 'linked-password-2');
+  await submit('form-newpassword');
+  await visible('home');
+
+  // The link is single-use: opening it again explains why it failed.
+  await page.locator('#signout').click();
+  await page.goto(link);
+  await page.locator('body[data-ready=true]').waitFor();
+  await visible('code');
+  await page.locator('#code-error').filter({ hasText: 'already used or expired' }).waitFor();
+  assert.equal(new URL(page.url()).hash, '');
 });

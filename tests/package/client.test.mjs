@@ -360,6 +360,9 @@ test('the type declarations export the documented API without any', () => {
     'getUser(): Promise<User>;',
     'reauthenticate(): Promise<void>;',
     'onAuthChange(callback: AuthChangeCallback): () => void;',
+    'handleRedirect(url: string): Promise<Session | null>;',
+    'handleRedirect(): Promise<Session | null>;',
+    'signOut(): Promise<void>;',
     'export function isAuthError(error: unknown): error is AuthError;',
   ]) {
     assert.ok(publicPart.includes(signature), `missing: ${signature}`);
@@ -383,7 +386,8 @@ const refreshCount = async () => (await server.dev.requests('/token')).filter((r
 
 test('a reload with an expiring session: many callers, one refresh', async () => {
   const { email, storage, record } = await storageExpiringIn(5);
-  const auth = client({ storage });
+  // No background timer: the test counts refresh requests.
+  const auth = client({ storage, autoRefresh: false });
   const events = [];
   auth.onAuthChange((event) => events.push(event));
   await server.dev.clearRequests();
@@ -398,7 +402,8 @@ test('a reload with an expiring session: many callers, one refresh', async () =>
 
 test('a refused refresh keeps a still-valid session and is not retried', async () => {
   const { storage, record } = await storageExpiringIn(5);
-  const auth = client({ storage });
+  // No background timer: the test counts refresh requests.
+  const auth = client({ storage, autoRefresh: false });
   const body = JSON.stringify({ code: 'refresh_token_not_found', message: 'Invalid Refresh Token: Refresh Token Not Found' });
   await server.dev.addFault({ path: '/token', query: 'grant_type=refresh_token', status: 400, body, count: 3 });
   await server.dev.clearRequests();
@@ -410,7 +415,8 @@ test('a refused refresh keeps a still-valid session and is not retried', async (
 
 test('a refused refresh after expiry signs out', async () => {
   const { storage } = await storageExpiringIn(-5);
-  const auth = client({ storage });
+  // No background timer: the test counts refresh requests.
+  const auth = client({ storage, autoRefresh: false });
   const events = [];
   auth.onAuthChange((event) => events.push(event));
   const body = JSON.stringify({ code: 'refresh_token_already_used', message: 'Invalid Refresh Token: Already Used' });
@@ -423,7 +429,8 @@ test('a refused refresh after expiry signs out', async () => {
 
 test('an unreachable server during refresh never signs out', async () => {
   const { storage } = await storageExpiringIn(-5);
-  const auth = client({ storage });
+  // No background timer: the test counts refresh requests.
+  const auth = client({ storage, autoRefresh: false });
   await server.dev.addFault({ path: '/token', query: 'grant_type=refresh_token', drop: true, count: 4 });
   const error = await rejection(auth.getSession());
   assert.equal(error.code, 'network_error');
@@ -453,4 +460,61 @@ test('the timer never keeps a Node process alive', async () => {
   `;
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 10_000 });
   assert.equal(child.status, 0, `exit ${child.status} ${child.signal ?? ''} ${child.stderr}`);
+});
+
+async function followLink(link) {
+  const response = await fetch(link, { redirect: 'manual' });
+  assert.equal(response.status, 303);
+  return response.headers.get('location');
+}
+
+test('handleRedirect: PKCE link, exchanged with the verifier kept since the request', async () => {
+  const email = await signUp();
+  const storage = recordingStorage();
+  const auth = client({ storage });
+  const events = [];
+  auth.onAuthChange((event) => events.push(event));
+  await auth.requestPasswordReset({ email, flow: 'pkce', redirectTo: 'http://127.0.0.1:3000/reset' });
+  assert.match(storage.map.get('wasm-auth-client:code-verifier'), /^[A-Za-z0-9._~-]{64}$/);
+  const mail = await server.dev.lastMail(email);
+  assert.ok(mail.token_hash.startsWith('pkce_'));
+  const location = await followLink(mail.link);
+  assert.match(location, /^http:\/\/127\.0\.0\.1:3000\/reset\?code=/);
+  const session = await auth.handleRedirect(location);
+  assert.equal(session.user.email, email);
+  assert.deepEqual(events, ['PASSWORD_RECOVERY']);
+  assert.equal(storage.map.has('wasm-auth-client:code-verifier'), false);
+  await auth.updatePassword({ password: 'pkce-password-2' });
+  await client().signInWithEmail({ email, password: 'pkce-password-2' });
+});
+
+test('handleRedirect: a PKCE link opened where no verifier exists says so', async () => {
+  const email = await signUp();
+  await client().requestPasswordReset({ email, flow: 'pkce', redirectTo: 'http://127.0.0.1:3000/reset' });
+  const location = await followLink((await server.dev.lastMail(email)).link);
+  const error = await rejection(client().handleRedirect(location));
+  assert.equal(error.code, 'invalid_code');
+  assert.match(error.message, /verifier/);
+});
+
+test('handleRedirect: implicit fragment, then the used link as an error fragment', async () => {
+  const email = await signUp();
+  await client().requestPasswordReset({ email, redirectTo: 'http://127.0.0.1:3000/reset' });
+  const mail = await server.dev.lastMail(email);
+  const location = await followLink(mail.link);
+  assert.match(location, /#access_token=.*type=recovery/);
+  const auth = client();
+  const events = [];
+  auth.onAuthChange((event) => events.push(event));
+  const session = await auth.handleRedirect(location);
+  assert.equal(session.user.email, email);
+  assert.deepEqual(events, ['PASSWORD_RECOVERY']);
+  assert.equal(auth.getCachedUser().email, email);
+
+  const used = await followLink(mail.link);
+  const error = await rejection(client().handleRedirect(used));
+  assert.equal(error.code, 'invalid_otp');
+  assert.equal(error.serverCode, 'otp_expired');
+  assert.equal(await client().handleRedirect('https://app.test/plain?x=1'), null);
+  assert.equal((await rejection(client().handleRedirect())).code, 'invalid_input', 'no address bar in Node');
 });
