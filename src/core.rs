@@ -145,6 +145,29 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
         }
     }
 
+    /// Another tab changed the shared record (`local` storage): adopt a newer session, follow a
+    /// sign-out, and put ours back if the incoming one is older than what this tab holds.
+    pub fn adopt_external(&self, record: Option<&str>) {
+        let incoming = record.and_then(|text| self.host.parse::<SessionRecord>(text)).and_then(|r| r.into_session(self.host.now()));
+        let current = self.session.borrow().clone();
+        match (current, incoming) {
+            (None, None) => {}
+            (Some(_), None) => self.announce(None, AuthEvent::SignedOut),
+            (None, Some(incoming)) => self.announce(Some(incoming), AuthEvent::SignedIn),
+            (Some(current), Some(incoming)) => {
+                if current.refresh_token == incoming.refresh_token && current.user == incoming.user {
+                    return;
+                }
+                if incoming.expires_at >= current.expires_at {
+                    let event = if current.user.id() == incoming.user.id() { AuthEvent::TokenRefreshed } else { AuthEvent::SignedIn };
+                    self.announce(Some(incoming), event);
+                } else {
+                    let _ = self.store.set(&self.keys.session, &self.host.to_json(&current));
+                }
+            }
+        }
+    }
+
     /// Adds a listener; returns its id for [`Self::unsubscribe`].
     pub fn subscribe(&self, listener: Listener) -> u32 {
         let id = self.next_listener_id.get();
@@ -386,6 +409,11 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
                     if current.as_ref().map(|s| &s.refresh_token) != Some(&session.refresh_token) {
                         return current.ok_or_else(AuthError::not_signed_in);
                     }
+                    // Another tab sharing the store refreshed later: never overwrite newer with older.
+                    if let Some(stored) = self.stored_session().filter(|s| s.refresh_token != session.refresh_token && s.expires_at > fresh.expires_at) {
+                        self.announce(Some(stored.clone()), AuthEvent::TokenRefreshed);
+                        return Ok(stored);
+                    }
                     self.commit(Some(fresh.clone()), AuthEvent::TokenRefreshed);
                     return Ok(fresh);
                 }
@@ -423,6 +451,11 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
         Err(AuthError { code: ErrorCode::NotAuthenticated, ..error })
     }
 
+    fn stored_session(&self) -> Option<Session> {
+        let text = self.store.get(&self.keys.session).ok().flatten()?;
+        self.host.parse::<SessionRecord>(&text)?.into_session(self.host.now())
+    }
+
     /// Expiry in this host's clock: receipt time plus the lifetime the server gave, so a clock
     /// that differs from the server's neither refreshes constantly nor too late.
     fn localize(&self, session: Session) -> Session {
@@ -450,7 +483,7 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
         }
     }
 
-    /// Memory first, then storage (a failing store keeps the in-memory state), then listeners.
+    /// Storage, then memory (a failing store keeps the in-memory state), then listeners.
     fn commit(&self, session: Option<Session>, event: AuthEvent) {
         match &session {
             Some(s) => {
@@ -460,6 +493,11 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
                 let _ = self.store.remove(&self.keys.session);
             }
         }
+        self.announce(session, event);
+    }
+
+    /// Memory, then listeners: for state that storage already holds.
+    fn announce(&self, session: Option<Session>, event: AuthEvent) {
         *self.session.borrow_mut() = session.clone();
         // Listeners may subscribe, unsubscribe or call back into the client.
         let listeners: Vec<Listener> = self.listeners.borrow().iter().map(|(_, l)| l.clone()).collect();

@@ -9,6 +9,7 @@ mod fetch;
 mod input;
 mod json;
 mod storage;
+mod tab_sync;
 mod ts;
 
 use std::rc::Rc;
@@ -80,6 +81,8 @@ pub struct AuthClient {
     core: Rc<Core>,
     /// Dropped (timer cleared, listener removed) with the client: `free()` in JavaScript.
     _auto_refresh: Option<Rc<auto_refresh::AutoRefresh>>,
+    /// Only with `local` storage in a browser: other tabs' writes.
+    _tab_sync: Option<tab_sync::TabSync>,
 }
 
 #[wasm_bindgen]
@@ -109,7 +112,7 @@ impl AuthClient {
         if storage_key.is_empty() {
             return Err(AuthError::invalid_input("storageKey", "must not be empty"));
         }
-        let store = choose_store(&input::raw(&options, "storage"))?;
+        let (store, shared_between_tabs) = choose_store(&input::raw(&options, "storage"))?;
         let auto_refresh = match input::raw(&options, "autoRefresh") {
             v if v.is_undefined() || v.is_null() => true,
             v => v.as_bool().ok_or_else(|| AuthError::invalid_input("autoRefresh", "must be a boolean"))?,
@@ -117,7 +120,8 @@ impl AuthClient {
         let api = GoTrue::new(fetch::Fetch { timeout_ms }, &url, api_key.as_deref(), headers, now);
         let core = Rc::new(AuthCore::new(api, json::JsJson, store, Keys::new(&storage_key)));
         let auto_refresh = auto_refresh.then(|| auto_refresh::AutoRefresh::start(&core));
-        Ok(AuthClient { core, _auto_refresh: auto_refresh })
+        let tab_sync = if shared_between_tabs { tab_sync::TabSync::start(&core, storage_key) } else { None };
+        Ok(AuthClient { core, _auto_refresh: auto_refresh, _tab_sync: tab_sync })
     }
 
     /// Emails a recovery code and link. Resolves the same way for unknown addresses.
@@ -325,21 +329,25 @@ fn replace_address_bar(url: &str) {
 }
 
 /// `storage` option: a kind name, an object with the three methods, or nothing (default).
-fn choose_store(option: &JsValue) -> Result<Box<dyn Store>, AuthError> {
+/// Also says whether other tabs share the store (`local`), so their writes are followed.
+fn choose_store(option: &JsValue) -> Result<(Box<dyn Store>, bool), AuthError> {
     if option.is_undefined() || option.is_null() {
-        return Ok(default_store());
+        return Ok((default_store(), false));
     }
     if let Some(kind) = option.as_string() {
+        // Unavailable Web Storage (private mode, no document) falls back to memory.
         return match kind.as_str() {
-            // Unavailable Web Storage (private mode, no document) falls back to memory.
-            "session" => Ok(storage::web_storage("sessionStorage").map_or_else(memory, |s| Box::new(s) as Box<dyn Store>)),
-            "local" => Ok(storage::web_storage("localStorage").map_or_else(memory, |s| Box::new(s) as Box<dyn Store>)),
-            "memory" => Ok(memory()),
+            "session" => Ok((storage::web_storage("sessionStorage").map_or_else(memory, |s| Box::new(s) as Box<dyn Store>), false)),
+            "local" => Ok(match storage::web_storage("localStorage") {
+                Some(store) => (Box::new(store) as Box<dyn Store>, storage::in_browser_document()),
+                None => (memory(), false),
+            }),
+            "memory" => Ok((memory(), false)),
             _ => Err(AuthError::invalid_input("storage", "must be 'session', 'local', 'memory' or a storage object")),
         };
     }
     storage::CustomStore::new(option.clone())
-        .map(|s| Box::new(s) as Box<dyn Store>)
+        .map(|s| (Box::new(s) as Box<dyn Store>, false))
         .ok_or_else(|| AuthError::new(ErrorCode::InvalidInput, "storage: needs getItem, setItem and removeItem"))
 }
 
