@@ -102,12 +102,7 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
     /// Loads what `store` holds. A record that fails to parse or lacks fields is removed and
     /// treated as signed out; storage that cannot be read counts as empty. Never fails.
     pub fn new(backend: B, host: H, store: Box<dyn Store>, keys: Keys) -> Self {
-        let stored = store.get(&keys.session).ok().flatten();
-        let session = stored.as_deref().and_then(|text| host.parse::<SessionRecord>(text)).and_then(|r| r.into_session(host.now()));
-        if stored.is_some() && session.is_none() {
-            let _ = store.remove(&keys.session);
-        }
-        let recovery_email = store.get(&keys.recovery_email).ok().flatten().filter(|e| validate::email("email", e).is_ok());
+        let (session, recovery_email) = load(&host, store.as_ref(), &keys);
         AuthCore {
             backend,
             host,
@@ -120,6 +115,14 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
             listeners: RefCell::new(Vec::new()),
             next_listener_id: Cell::new(1),
         }
+    }
+
+    /// Reads the store again (after an asynchronous store has filled in); no event fires, as
+    /// this is the starting state rather than a change.
+    pub fn reload(&self) {
+        let (session, recovery_email) = load(&self.host, self.store.as_ref(), &self.keys);
+        *self.session.borrow_mut() = session;
+        *self.recovery_email.borrow_mut() = recovery_email;
     }
 
     /// The cached user: no network, no waiting.
@@ -505,6 +508,17 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
             listener(event, session.as_ref());
         }
     }
+}
+
+/// The stored session and pending recovery email. A damaged record is removed.
+fn load<H: Host>(host: &H, store: &dyn Store, keys: &Keys) -> (Option<Session>, Option<String>) {
+    let stored = store.get(&keys.session).ok().flatten();
+    let session = stored.as_deref().and_then(|text| host.parse::<SessionRecord>(text)).and_then(|r| r.into_session(host.now()));
+    if stored.is_some() && session.is_none() {
+        let _ = store.remove(&keys.session);
+    }
+    let recovery_email = store.get(&keys.recovery_email).ok().flatten().filter(|e| validate::email("email", e).is_ok());
+    (session, recovery_email)
 }
 
 /// `http(s)://…` only: a redirect elsewhere is either a mistake or an attack.

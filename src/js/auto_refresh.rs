@@ -44,6 +44,11 @@ impl AutoRefresh {
         me
     }
 
+    /// Re-reads when the token falls due (after the store was loaded).
+    pub fn rearm(self: &Rc<Self>) {
+        self.arm(0.0);
+    }
+
     /// (Re)sets the timer for when the token falls due, at least `floor_ms` from now.
     fn arm(self: &Rc<Self>, floor_ms: f64) {
         self.disarm();

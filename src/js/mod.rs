@@ -16,7 +16,7 @@ use std::rc::Rc;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::api::GoTrue;
 use crate::backend::SignOutScope;
@@ -79,6 +79,8 @@ where
 #[wasm_bindgen]
 pub struct AuthClient {
     core: Rc<Core>,
+    /// Resolves once the store has been read (at once, unless the storage is asynchronous).
+    ready: js_sys::Promise,
     /// Dropped (timer cleared, listener removed) with the client: `free()` in JavaScript.
     _auto_refresh: Option<Rc<auto_refresh::AutoRefresh>>,
     /// Only with `local` storage in a browser: other tabs' writes.
@@ -112,23 +114,39 @@ impl AuthClient {
         if storage_key.is_empty() {
             return Err(AuthError::invalid_input("storageKey", "must not be empty"));
         }
-        let (store, shared_between_tabs) = choose_store(&input::raw(&options, "storage"))?;
+        let keys = Keys::new(&storage_key);
+        let chosen = choose_store(&input::raw(&options, "storage"), &keys.session)?;
         let auto_refresh = match input::raw(&options, "autoRefresh") {
             v if v.is_undefined() || v.is_null() => true,
             v => v.as_bool().ok_or_else(|| AuthError::invalid_input("autoRefresh", "must be a boolean"))?,
         };
         let api = GoTrue::new(fetch::Fetch { timeout_ms }, &url, api_key.as_deref(), headers, now);
-        let core = Rc::new(AuthCore::new(api, json::JsJson, store, Keys::new(&storage_key)));
+        let core = Rc::new(AuthCore::new(api, json::JsJson, chosen.store, keys.clone()));
         let auto_refresh = auto_refresh.then(|| auto_refresh::AutoRefresh::start(&core));
-        let tab_sync = if shared_between_tabs { tab_sync::TabSync::start(&core, storage_key) } else { None };
-        Ok(AuthClient { core, _auto_refresh: auto_refresh, _tab_sync: tab_sync })
+        let tab_sync = if chosen.shared_between_tabs { tab_sync::TabSync::start(&core, storage_key) } else { None };
+        let ready = match chosen.loader {
+            None => js_sys::Promise::resolve(&JsValue::UNDEFINED),
+            Some(store) => {
+                let (core, timer) = (core.clone(), auto_refresh.clone());
+                future_to_promise(async move {
+                    store.fill(&[&keys.session, &keys.recovery_email, &keys.code_verifier]).await;
+                    core.reload();
+                    if let Some(timer) = timer {
+                        timer.rearm();
+                    }
+                    Ok(JsValue::UNDEFINED)
+                })
+            }
+        };
+        Ok(AuthClient { core, ready, _auto_refresh: auto_refresh, _tab_sync: tab_sync })
     }
 
     /// Emails a recovery code and link. Resolves the same way for unknown addresses.
     #[wasm_bindgen(js_name = requestPasswordReset, unchecked_return_type = "Promise<void>")]
     pub fn request_password_reset(&self, #[wasm_bindgen(unchecked_param_type = "PasswordResetRequest")] request: JsValue) -> js_sys::Promise {
-        let core = self.core.clone();
+        let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
+            let _ = JsFuture::from(ready).await;
             let request = input::object(&request, "request")?;
             let email = input::string(&request, "email")?;
             let redirect_to = input::optional_string(&request, "redirectTo")?;
@@ -146,8 +164,9 @@ impl AuthClient {
     /// session (event PASSWORD_RECOVERY).
     #[wasm_bindgen(js_name = verifyOtp, unchecked_return_type = "Promise<Session>")]
     pub fn verify_otp(&self, #[wasm_bindgen(unchecked_param_type = "VerifyOtpRequest")] request: JsValue) -> js_sys::Promise {
-        let core = self.core.clone();
+        let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
+            let _ = JsFuture::from(ready).await;
             let request = input::object(&request, "request")?;
             crate::validate::otp_type("type", &input::string(&request, "type")?)?;
             let token = input::optional_string(&request, "token")?;
@@ -197,8 +216,9 @@ impl AuthClient {
     /// when there is nothing to consume.
     #[wasm_bindgen(js_name = handleRedirect, unchecked_return_type = "Promise<Session | null>")]
     pub fn handle_redirect(&self, #[wasm_bindgen(unchecked_param_type = "string")] url: Option<JsValue>) -> js_sys::Promise {
-        let core = self.core.clone();
+        let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
+            let _ = JsFuture::from(ready).await;
             let (url, from_address_bar) = match url.filter(|u| !u.is_undefined() && !u.is_null()) {
                 Some(url) => (url.as_string().ok_or_else(|| AuthError::invalid_input("url", "must be a string"))?, false),
                 None => (address_bar().ok_or_else(|| AuthError::invalid_input("url", "is required outside a browser page"))?, true),
@@ -216,8 +236,9 @@ impl AuthClient {
     /// Sets a new password for the signed-in user; the session is kept (event USER_UPDATED).
     #[wasm_bindgen(js_name = updatePassword, unchecked_return_type = "Promise<void>")]
     pub fn update_password(&self, #[wasm_bindgen(unchecked_param_type = "UpdatePasswordRequest")] request: JsValue) -> js_sys::Promise {
-        let core = self.core.clone();
+        let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
+            let _ = JsFuture::from(ready).await;
             let request = input::object(&request, "request")?;
             let password = input::string(&request, "password")?;
             let current = input::optional_string(&request, "currentPassword")?;
@@ -230,8 +251,9 @@ impl AuthClient {
     /// Signs in with email and password (event SIGNED_IN).
     #[wasm_bindgen(js_name = signInWithEmail, unchecked_return_type = "Promise<Session>")]
     pub fn sign_in_with_email(&self, #[wasm_bindgen(unchecked_param_type = "SignInRequest")] request: JsValue) -> js_sys::Promise {
-        let core = self.core.clone();
+        let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
+            let _ = JsFuture::from(ready).await;
             let request = input::object(&request, "request")?;
             let email = input::string(&request, "email")?;
             let password = input::string(&request, "password")?;
@@ -243,8 +265,9 @@ impl AuthClient {
     /// Signs out (`local` by default; `global`, or `others` to keep this session).
     #[wasm_bindgen(js_name = signOut, unchecked_return_type = "Promise<void>")]
     pub fn sign_out(&self, #[wasm_bindgen(unchecked_param_type = "SignOutOptions")] options: Option<JsValue>) -> js_sys::Promise {
-        let core = self.core.clone();
+        let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
+            let _ = JsFuture::from(ready).await;
             let scope = match options.filter(|o| !o.is_undefined() && !o.is_null()) {
                 Some(options) => input::optional_string(&input::object(&options, "options")?, "scope")?,
                 None => None,
@@ -269,22 +292,25 @@ impl AuthClient {
     /// The session, refreshed first if it is about to expire; `null` when signed out.
     #[wasm_bindgen(js_name = getSession, unchecked_return_type = "Promise<Session | null>")]
     pub fn get_session(&self) -> js_sys::Promise {
-        let core = self.core.clone();
-        promise(async move { Ok(core.session().await?.as_ref().map_or(JsValue::NULL, session_to_js)) })
+        let (core, ready) = (self.core.clone(), self.ready.clone());
+        promise(async move {
+            let _ = JsFuture::from(ready).await; Ok(core.session().await?.as_ref().map_or(JsValue::NULL, session_to_js)) })
     }
 
     /// The user as the server has it now.
     #[wasm_bindgen(js_name = getUser, unchecked_return_type = "Promise<User>")]
     pub fn get_user(&self) -> js_sys::Promise {
-        let core = self.core.clone();
-        promise(async move { Ok(user_to_js(&core.user().await?)) })
+        let (core, ready) = (self.core.clone(), self.ready.clone());
+        promise(async move {
+            let _ = JsFuture::from(ready).await; Ok(user_to_js(&core.user().await?)) })
     }
 
     /// Emails a reauthentication code, for servers that require one to change the password.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn reauthenticate(&self) -> js_sys::Promise {
-        let core = self.core.clone();
+        let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
+            let _ = JsFuture::from(ready).await;
             core.reauthenticate().await?;
             Ok(JsValue::UNDEFINED)
         })
@@ -328,27 +354,41 @@ fn replace_address_bar(url: &str) {
     }
 }
 
-/// `storage` option: a kind name, an object with the three methods, or nothing (default).
-/// Also says whether other tabs share the store (`local`), so their writes are followed.
-fn choose_store(option: &JsValue) -> Result<(Box<dyn Store>, bool), AuthError> {
+/// The store picked from the `storage` option.
+struct ChosenStore {
+    store: Box<dyn Store>,
+    /// `local` in a browser: other tabs' writes are followed.
+    shared_between_tabs: bool,
+    /// An asynchronous store, still to be read.
+    loader: Option<Rc<storage::AsyncCustomStore>>,
+}
+
+/// `storage` option: a kind name, an object with the three methods (sync or Promise-returning),
+/// or nothing (default).
+fn choose_store(option: &JsValue, probe_key: &str) -> Result<ChosenStore, AuthError> {
+    let plain = |store: Box<dyn Store>, shared_between_tabs: bool| ChosenStore { store, shared_between_tabs, loader: None };
     if option.is_undefined() || option.is_null() {
-        return Ok((default_store(), false));
+        return Ok(plain(default_store(), false));
     }
     if let Some(kind) = option.as_string() {
         // Unavailable Web Storage (private mode, no document) falls back to memory.
         return match kind.as_str() {
-            "session" => Ok((storage::web_storage("sessionStorage").map_or_else(memory, |s| Box::new(s) as Box<dyn Store>), false)),
+            "session" => Ok(plain(storage::web_storage("sessionStorage").map_or_else(memory, |s| Box::new(s) as Box<dyn Store>), false)),
             "local" => Ok(match storage::web_storage("localStorage") {
-                Some(store) => (Box::new(store) as Box<dyn Store>, storage::in_browser_document()),
-                None => (memory(), false),
+                Some(store) => plain(Box::new(store), storage::in_browser_document()),
+                None => plain(memory(), false),
             }),
-            "memory" => Ok((memory(), false)),
+            "memory" => Ok(plain(memory(), false)),
             _ => Err(AuthError::invalid_input("storage", "must be 'session', 'local', 'memory' or a storage object")),
         };
     }
-    storage::CustomStore::new(option.clone())
-        .map(|s| (Box::new(s) as Box<dyn Store>, false))
-        .ok_or_else(|| AuthError::new(ErrorCode::InvalidInput, "storage: needs getItem, setItem and removeItem"))
+    let custom = storage::CustomStore::new(option.clone())
+        .ok_or_else(|| AuthError::new(ErrorCode::InvalidInput, "storage: needs getItem, setItem and removeItem"))?;
+    if custom.is_async(probe_key) {
+        let store = Rc::new(storage::AsyncCustomStore::new(custom));
+        return Ok(ChosenStore { store: Box::new(store.clone()), shared_between_tabs: false, loader: Some(store) });
+    }
+    Ok(plain(Box::new(custom), false))
 }
 
 fn memory() -> Box<dyn Store> {

@@ -18,6 +18,19 @@ pub trait Store {
     fn remove(&self, key: &str) -> Result<()>;
 }
 
+/// A shared store is a store.
+impl<S: Store + ?Sized> Store for std::rc::Rc<S> {
+    fn get(&self, key: &str) -> Result<Option<String>> {
+        (**self).get(key)
+    }
+    fn set(&self, key: &str, value: &str) -> Result<()> {
+        (**self).set(key, value)
+    }
+    fn remove(&self, key: &str) -> Result<()> {
+        (**self).remove(key)
+    }
+}
+
 /// The key names derived from the configured `storageKey`.
 #[derive(Debug, Clone)]
 pub struct Keys {

@@ -518,3 +518,36 @@ test('handleRedirect: implicit fragment, then the used link as an error fragment
   assert.equal(await client().handleRedirect('https://app.test/plain?x=1'), null);
   assert.equal((await rejection(client().handleRedirect())).code, 'invalid_input', 'no address bar in Node');
 });
+
+/** A Promise-returning store (like IndexedDB or a KV binding), slow on purpose. */
+function asyncStorage() {
+  const map = new Map();
+  const log = [];
+  const later = (value) => new Promise((resolve) => setTimeout(() => resolve(value), 5).unref());
+  return {
+    map,
+    log,
+    getItem: (key) => later(map.has(key) ? map.get(key) : null),
+    setItem: (key, value) => later().then(() => void (map.set(key, value), log.push(['set', key]))),
+    removeItem: (key) => later().then(() => void (map.delete(key), log.push(['remove', key]))),
+  };
+}
+
+test('asynchronous storage: loaded before any call, written in order', async () => {
+  const email = await signUp();
+  const storage = asyncStorage();
+  const first = client({ storage });
+  await first.signInWithEmail({ email, password: PASSWORD });
+  await first.signOut();
+  await first.signInWithEmail({ email, password: PASSWORD });
+  // Writes land in call order; wait for the third one.
+  while (storage.log.length < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.deepEqual(storage.log.map(([op]) => op), ['set', 'remove', 'set']);
+  assert.equal(JSON.parse(storage.map.get('wasm-auth-client')).user.email, email);
+
+  const reloaded = client({ storage });
+  assert.equal(reloaded.getCachedUser(), null, 'not read yet: asynchronous');
+  const session = await reloaded.getSession();
+  assert.equal(session.user.email, email);
+  assert.equal(reloaded.getCachedUser().email, email);
+});
