@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PORT ?= 9999
 DEVSERVER := target/debug/auth-devserver
 
-.PHONY: setup devserver pkg test test-rust test-conformance test-package test-wasm test-e2e demo
+.PHONY: setup devserver pkg test test-rust test-conformance test-package test-matrix test-wasm test-e2e demo
 
 setup:
 	@scripts/setup.sh
@@ -17,9 +17,10 @@ pkg: setup
 	scripts/build-pkg.sh
 
 ## Everything: Rust unit and integration tests, auth-js conformance, the built package in Node,
-## the client as wasm in headless Chromium and in Node, the demo page end to end.
+## the fault and bad-input matrices in Node and Chromium, the client as wasm in Chromium and
+## Node, the demo page and two-tab sync end to end.
 test: setup
-	$(MAKE) --no-print-directory test-rust test-conformance test-package test-wasm test-e2e
+	$(MAKE) --no-print-directory test-rust test-conformance test-package test-matrix test-wasm test-e2e
 
 test-rust:
 	cargo test --workspace
@@ -29,6 +30,9 @@ test-conformance: devserver
 
 test-package: devserver pkg
 	node --test tests/package/
+
+test-matrix: devserver pkg
+	node --test tests/matrix/
 
 # wasm-pack finds wasm-opt (npm binaryen) and wasm-bindgen-test-runner on PATH.
 test-wasm: devserver

@@ -24,7 +24,7 @@ pub fn email(field: &str, value: &str) -> Result<String> {
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
                 && !domain.contains("..")
-                && value.chars().all(|c| !c.is_whitespace() && !c.is_control())
+                && value.chars().all(|c| !c.is_whitespace() && !c.is_control() && !is_deceptive(c))
         }
         None => false,
     };
@@ -32,6 +32,12 @@ pub fn email(field: &str, value: &str) -> Result<String> {
         return Err(AuthError::invalid_input(field, "is not a valid email address"));
     }
     Ok(value.to_string())
+}
+
+/// Characters that never belong in an address: the replacement character (broken input, e.g. a
+/// lone surrogate from JavaScript) and bidirectional overrides (spoofing).
+fn is_deceptive(c: char) -> bool {
+    matches!(c, '\u{FFFD}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The emailed one-time code: exactly 6 digits (spaces a user may type are dropped).
@@ -80,7 +86,7 @@ mod tests {
     #[test]
     fn emails() {
         assert_eq!(email("email", " ann@example.com ").unwrap(), "ann@example.com");
-        for bad in ["", "   ", "ann", "ann@", "@example.com", "ann@example", "a b@example.com", "a@b@c.com", "a@.com", "a@b..com", "a@b.com\u{0}"] {
+        for bad in ["", "   ", "ann", "ann@", "@example.com", "ann@example", "a b@example.com", "a@b@c.com", "a@.com", "a@b..com", "a@b.com\u{0}", "a\u{FFFD}@b.com", "a\u{202E}b@c.com"] {
             let e = email("email", bad).unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidInput, "{bad:?}");
             assert!(e.message.starts_with("email:"), "{}", e.message);

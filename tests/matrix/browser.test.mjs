@@ -1,0 +1,38 @@
+// The fault and bad-input matrices (scenarios.mjs) in headless Chromium: the devserver serves
+// this folder and the package; each row runs inside the page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { startDevserver, root } from '../support/devserver.mjs';
+import { rows } from './scenarios.mjs';
+
+let server;
+let browser;
+let page;
+
+before(async () => {
+  server = await startDevserver({}, ['--www', path.join(root, 'tests/matrix'), '--pkg', path.join(root, 'pkg')]);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage();
+  page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
+  await page.goto(server.url);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+for (const row of rows) {
+  test(row.name, async () => {
+    await page.evaluate(async (name) => {
+      const { AuthClient, isAuthError } = await import('/pkg/index.js');
+      const { run } = await import('/scenarios.mjs');
+      await run(name, { AuthClient, isAuthError, url: location.origin });
+    }, row.name);
+  });
+}

@@ -1,0 +1,359 @@
+// The fault matrix and the bad-input matrix: each row runs unchanged in Node (node.test.mjs)
+// and in headless Chromium (browser.test.mjs) against a real devserver, faults injected through
+// its /_dev/faults. Plain ES module, no Node built-ins: it is served to the browser as is.
+
+// ---- helpers -------------------------------------------------------------------------------
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function equal(actual, expected, what) {
+  check(Object.is(actual, expected), `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+async function rejection(promise, what) {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error(`${what}: expected a rejection`);
+}
+
+async function expectCode(promise, code, what) {
+  const error = await rejection(promise, what);
+  check(error?.name === 'AuthError', `${what}: not an AuthError: ${error}`);
+  equal(error.code, code, `${what} code`);
+  return error;
+}
+
+/** The devserver's /_dev/ aids over fetch. */
+function dev(url) {
+  const call = async (method, path, body) => {
+    const response = await fetch(url + path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`);
+    return response.status === 200 ? response.json() : null;
+  };
+  return {
+    fault: (fault) => call('POST', '/_dev/faults', fault),
+    clearFaults: () => call('DELETE', '/_dev/faults'),
+    clearRequests: () => call('DELETE', '/_dev/requests'),
+    requests: (path) => call('GET', `/_dev/requests?path=${encodeURIComponent(path)}`),
+  };
+}
+
+let counter = 0;
+const freshEmail = (tag) => `${tag}-${Date.now()}-${(counter += 1)}-${Math.random().toString(36).slice(2, 8)}@matrix.test`;
+const PASSWORD = 'first-password-1';
+
+function memoryStorage(overrides = {}) {
+  const map = new Map();
+  return {
+    map,
+    getItem: (key) => (map.has(key) ? map.get(key) : null),
+    setItem: (key, value) => void map.set(key, String(value)),
+    removeItem: (key) => void map.delete(key),
+    ...overrides,
+  };
+}
+
+async function signedIn(ctx, options = {}) {
+  const email = freshEmail('m');
+  const response = await fetch(`${ctx.url}/signup`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+  check(response.ok, `signup: ${response.status}`);
+  const storage = options.storage ?? memoryStorage();
+  const auth = new ctx.AuthClient({ url: ctx.url, storage, autoRefresh: false, ...options.client });
+  await auth.signInWithEmail({ email, password: PASSWORD });
+  return { auth, email, storage };
+}
+
+/** A signed-in storage whose access token expires `inSeconds` from now (negative: expired). */
+async function expiring(ctx, inSeconds) {
+  const { storage } = await signedIn(ctx);
+  const record = JSON.parse(storage.map.get('wasm-auth-client'));
+  record.expires_at = Date.now() / 1000 + inSeconds;
+  storage.map.set('wasm-auth-client', JSON.stringify(record));
+  const auth = new ctx.AuthClient({ url: ctx.url, storage, autoRefresh: false });
+  const events = [];
+  auth.onAuthChange((event) => events.push(event));
+  return { auth, storage, record, events };
+}
+
+const refreshBody = (code) => JSON.stringify({ code, message: `Invalid Refresh Token: ${code}` });
+const REFRESH = { path: '/token', query: 'grant_type=refresh_token' };
+
+// ---- the fault matrix ----------------------------------------------------------------------------
+
+export const faults = [
+  {
+    name: 'server down (connection refused)',
+    outcome: '`network_error`, status 0',
+    run: async (ctx) => {
+      const auth = new ctx.AuthClient({ url: 'http://127.0.0.1:1', autoRefresh: false });
+      const error = await expectCode(auth.requestPasswordReset({ email: 'a@b.co' }), 'network_error', 'refused');
+      equal(error.status, 0, 'status');
+    },
+  },
+  {
+    name: 'hang past the timeout',
+    outcome: '`timeout` after `timeoutMs`; the request is aborted',
+    run: async (ctx) => {
+      await dev(ctx.url).fault({ path: '/recover', delay_ms: 3000 });
+      const auth = new ctx.AuthClient({ url: ctx.url, timeoutMs: 300, autoRefresh: false });
+      await expectCode(auth.requestPasswordReset({ email: freshEmail('slow') }), 'timeout', 'hang');
+    },
+  },
+  {
+    name: '500 with an HTML body',
+    outcome: '`server_error`, status 500; session kept',
+    run: async (ctx) => {
+      const { auth } = await signedIn(ctx);
+      await dev(ctx.url).fault({ path: '/user', status: 500, body: '<html><h1>Internal Server Error</h1></html>', headers: { 'content-type': 'text/html' } });
+      const error = await expectCode(auth.getUser(), 'server_error', '500');
+      equal(error.status, 500, 'status');
+      check(auth.getCachedUser(), 'session kept');
+    },
+  },
+  {
+    name: '502 / 503 / 504 from a proxy',
+    outcome: '`server_error` with that status; session kept',
+    run: async (ctx) => {
+      const { auth } = await signedIn(ctx);
+      for (const status of [502, 503, 504]) {
+        await dev(ctx.url).fault({ path: '/user', status, body: `<html>${status}</html>` });
+        const error = await expectCode(auth.getUser(), 'server_error', `${status}`);
+        equal(error.status, status, 'status');
+      }
+      check(auth.getCachedUser(), 'session kept');
+    },
+  },
+  {
+    name: 'truncated JSON in a success answer',
+    outcome: '`unexpected_response`; nothing stored',
+    run: async (ctx) => {
+      const email = freshEmail('trunc');
+      await fetch(`${ctx.url}/signup`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+      const storage = memoryStorage();
+      const auth = new ctx.AuthClient({ url: ctx.url, storage, autoRefresh: false });
+      await dev(ctx.url).fault({ path: '/token', query: 'grant_type=password', status: 200, body: '{"access_token":"eyJ' });
+      await expectCode(auth.signInWithEmail({ email, password: PASSWORD }), 'unexpected_response', 'truncated');
+      equal(auth.getCachedUser(), null, 'cached user');
+      equal(storage.map.size, 0, 'stored records');
+    },
+  },
+  {
+    name: '429 with Retry-After',
+    outcome: '`rate_limited`, `retryAfter` from the header; not retried',
+    run: async (ctx) => {
+      await dev(ctx.url).clearRequests();
+      await dev(ctx.url).fault({ path: '/recover', status: 429, headers: { 'retry-after': '7' }, body: '{"code":"over_request_rate_limit","message":"Request rate limit reached"}' });
+      const auth = new ctx.AuthClient({ url: ctx.url, autoRefresh: false });
+      const error = await expectCode(auth.requestPasswordReset({ email: freshEmail('limited') }), 'rate_limited', '429');
+      equal(error.retryAfter, 7, 'retryAfter');
+      equal((await dev(ctx.url).requests('/recover')).length, 1, 'requests sent');
+    },
+  },
+  {
+    name: 'connection dropped mid-request',
+    outcome: '`network_error`; session kept',
+    run: async (ctx) => {
+      const { auth } = await signedIn(ctx);
+      // Browsers retry a request once on a dropped keep-alive connection: drop both.
+      await dev(ctx.url).fault({ path: '/user', drop: true, count: 2 });
+      await expectCode(auth.getUser(), 'network_error', 'dropped');
+      await dev(ctx.url).clearFaults();
+      check((await auth.getUser()).email, 'works again');
+    },
+  },
+  {
+    name: 'refresh refused (400), access token still valid',
+    outcome: 'session kept and used; one refresh request, no retry storm',
+    run: async (ctx) => {
+      const { auth, record, events } = await expiring(ctx, 5);
+      await dev(ctx.url).fault({ ...REFRESH, status: 400, body: refreshBody('refresh_token_not_found'), count: 5 });
+      await dev(ctx.url).clearRequests();
+      equal((await auth.getSession()).accessToken, record.access_token, 'first call');
+      equal((await auth.getSession()).accessToken, record.access_token, 'second call');
+      equal((await dev(ctx.url).requests('/token')).length, 1, 'refresh requests');
+      equal(events.length, 0, 'events');
+    },
+  },
+  {
+    name: 'refresh refused (400), access token expired',
+    outcome: 'SIGNED_OUT, `getSession()` resolves null, record removed',
+    run: async (ctx) => {
+      const { auth, storage, events } = await expiring(ctx, -5);
+      await dev(ctx.url).fault({ ...REFRESH, status: 400, body: refreshBody('refresh_token_already_used') });
+      equal(await auth.getSession(), null, 'session');
+      equal(events.join(), 'SIGNED_OUT', 'events');
+      equal(storage.map.has('wasm-auth-client'), false, 'record');
+    },
+  },
+  {
+    name: 'refresh fails in transit (503), access token expired',
+    outcome: 'retried with backoff, then `server_error`; session kept, never `not_authenticated`',
+    run: async (ctx) => {
+      const { auth, events } = await expiring(ctx, -5);
+      await dev(ctx.url).fault({ ...REFRESH, status: 503, body: '<html>busy</html>', count: 4 });
+      await dev(ctx.url).clearRequests();
+      await expectCode(auth.getSession(), 'server_error', 'refresh 503');
+      equal((await dev(ctx.url).requests('/token')).length, 4, 'attempts');
+      check(auth.getCachedUser(), 'session kept');
+      check(await auth.getSession(), 'refreshes once the server is back');
+      equal(events.join(), 'TOKEN_REFRESHED', 'events');
+    },
+  },
+  {
+    name: 'concurrent refresh',
+    outcome: 'one `/token?grant_type=refresh_token` request for all callers',
+    run: async (ctx) => {
+      const { auth } = await expiring(ctx, 5);
+      await dev(ctx.url).clearRequests();
+      const sessions = await Promise.all([auth.getSession(), auth.getSession(), auth.getSession(), auth.getUser()]);
+      equal((await dev(ctx.url).requests('/token')).length, 1, 'refresh requests');
+      equal(sessions[0].accessToken, sessions[2].accessToken, 'same session');
+    },
+  },
+  {
+    name: 'corrupted or foreign stored record',
+    outcome: 'removed and treated as signed out; the constructor never throws',
+    run: async (ctx) => {
+      const foreign = [
+        '{"access_token":', 'null', '42', '[]', '"text"', '{}',
+        JSON.stringify({ currentSession: { access_token: 'a' }, expiresAt: 1 }),
+        JSON.stringify({ access_token: 'a', refresh_token: 'r', expires_at: 'soon', user: { id: 'u' } }),
+        JSON.stringify({ access_token: 'a', refresh_token: 'r', expires_at: 1e12, user: { email: 'no-id@x.io' } }),
+      ];
+      for (const record of foreign) {
+        const storage = memoryStorage();
+        storage.map.set('wasm-auth-client', record);
+        const auth = new ctx.AuthClient({ url: ctx.url, storage, autoRefresh: false });
+        equal(auth.getCachedUser(), null, record);
+        equal(storage.map.has('wasm-auth-client'), false, `removed ${record}`);
+      }
+    },
+  },
+  {
+    name: 'storage that throws on write (quota exceeded)',
+    outcome: 'sign-in works; the session lives in memory',
+    run: async (ctx) => {
+      const storage = memoryStorage({
+        setItem: () => {
+          throw new Error('QuotaExceededError');
+        },
+      });
+      const { auth, email } = await signedIn(ctx, { storage });
+      equal(auth.getCachedUser().email, email, 'cached user');
+      equal((await auth.getUser()).email, email, 'server user');
+    },
+  },
+  {
+    name: 'storage that throws on read (private mode)',
+    outcome: 'no throw from the constructor; signed out; sign-in works',
+    run: async (ctx) => {
+      const storage = memoryStorage({
+        getItem: () => {
+          throw new Error('SecurityError');
+        },
+      });
+      const auth = new ctx.AuthClient({ url: ctx.url, storage, autoRefresh: false });
+      equal(auth.getCachedUser(), null, 'cached user');
+      const email = freshEmail('private');
+      await fetch(`${ctx.url}/signup`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+      await auth.signInWithEmail({ email, password: PASSWORD });
+      equal(auth.getCachedUser().email, email, 'signed in');
+    },
+  },
+];
+
+// ---- the bad-input matrix ------------------------------------------------------------------------
+
+const HUGE = 'a'.repeat(100_000);
+const BAD_STRINGS = {
+  empty: '',
+  'wrong type (number)': 42,
+  'wrong type (object)': { toString: () => 'a@b.co' },
+  'wrong type (array)': ['a@b.co'],
+  oversized: `${HUGE}@example.com`,
+  'unicode edge (lone surrogate)': 'a\uD800@example.com',
+  'unicode edge (RTL override, NUL)': 'a\u202Eb\u0000@example.com',
+  'injection-shaped (header)': 'a@b.co\r\nBcc: victim@example.com',
+  'injection-shaped (SQL)': "a@b.co' OR '1'='1",
+};
+const SERVER_REJECTS = 'injection-shaped (markup)';
+
+/** Calls that must all reject with `invalid_input` (or the server's documented error). */
+function badCalls(auth) {
+  const calls = [];
+  for (const [kind, value] of Object.entries(BAD_STRINGS)) {
+    calls.push([`requestPasswordReset email ${kind}`, () => auth.requestPasswordReset({ email: value })]);
+    calls.push([`verifyOtp token ${kind}`, () => auth.verifyOtp({ email: 'a@b.co', token: value, type: 'recovery' })]);
+    calls.push([`verifyOtp tokenHash ${kind}`, () => auth.verifyOtp({ tokenHash: value, type: 'recovery' })]);
+    calls.push([`verifyOtp type ${kind}`, () => auth.verifyOtp({ email: 'a@b.co', token: '123456', type: value })]);
+    calls.push([`signInWithEmail email ${kind}`, () => auth.signInWithEmail({ email: value, password: 'x' })]);
+    calls.push([`signOut scope ${kind}`, () => auth.signOut({ scope: value })]);
+  }
+  calls.push(['requestPasswordReset redirectTo javascript:', () => auth.requestPasswordReset({ email: 'a@b.co', redirectTo: 'javascript:alert(1)' })]);
+  calls.push(['updatePassword password empty', () => auth.updatePassword({ password: '' })]);
+  calls.push(['updatePassword password oversized', () => auth.updatePassword({ password: HUGE })]);
+  calls.push(['updatePassword password 73 bytes of UTF-8', () => auth.updatePassword({ password: `${'€'.repeat(24)}a` })]);
+  calls.push(['updatePassword password wrong type', () => auth.updatePassword({ password: 12345678 })]);
+  calls.push(['updatePassword nonce not 6 digits', () => auth.updatePassword({ password: 'new-password-1', nonce: '<script>' })]);
+  calls.push(['updatePassword request null', () => auth.updatePassword(null)]);
+  calls.push(['verifyOtp both token and tokenHash', () => auth.verifyOtp({ token: '123456', tokenHash: 'a'.repeat(56), type: 'recovery' })]);
+  calls.push(['handleRedirect url wrong type', () => auth.handleRedirect(42)]);
+  calls.push([SERVER_REJECTS, () => auth.requestPasswordReset({ email: '<script>alert(1)</script>@x.io' })]);
+  return calls;
+}
+
+export const badInputs = [
+  {
+    name: 'every public method, bad values of every kind',
+    outcome: '`invalid_input` naming the field (before any request), or the server\'s `invalid_input` for markup-shaped emails; no panic, no hang; the session survives',
+    run: async (ctx) => {
+      const { auth, email } = await signedIn(ctx);
+      await dev(ctx.url).clearRequests();
+      const calls = badCalls(auth);
+      for (const [what, call] of calls) {
+        const error = await expectCode(call(), 'invalid_input', what);
+        if (what !== SERVER_REJECTS) equal(error.status, 0, `${what}: status (no request)`);
+      }
+      const sent = (await dev(ctx.url).requests('/recover')).length;
+      equal(sent, 1, 'only the markup-shaped email reached the server');
+      equal(auth.getCachedUser().email, email, 'session kept');
+      equal((await auth.getUser()).email, email, 'client still works');
+      // The synchronous methods throw typed errors too.
+      for (const bad of [undefined, null, 42, {}, 'ftp://x']) {
+        let thrown;
+        try {
+          new ctx.AuthClient(bad === 'ftp://x' ? { url: bad } : bad);
+        } catch (error) {
+          thrown = error;
+        }
+        equal(thrown?.code, 'invalid_input', `constructor ${JSON.stringify(bad)}`);
+      }
+      equal(auth.parseRecoveryLink(`https://x.test/?token_hash=${'\uD800'.repeat(10)}`) !== undefined, true, 'parse survives');
+      let thrown;
+      try {
+        auth.onAuthChange('not a function');
+      } catch (error) {
+        thrown = error;
+      }
+      equal(thrown?.code, 'invalid_input', 'onAuthChange');
+    },
+  },
+];
+
+export const rows = [...faults, ...badInputs];
+
+/** Runs one row by name (the browser runner calls this inside the page). */
+export async function run(name, ctx) {
+  const row = rows.find((r) => r.name === name);
+  check(row, `no row ${name}`);
+  try {
+    await row.run(ctx);
+  } finally {
+    await dev(ctx.url).clearFaults();
+  }
+}
