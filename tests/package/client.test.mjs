@@ -523,13 +523,20 @@ test('handleRedirect: implicit fragment, then the used link as an error fragment
 function asyncStorage() {
   const map = new Map();
   const log = [];
+  const waiters = [];
   const later = (value) => new Promise((resolve) => setTimeout(() => resolve(value), 5).unref());
+  const written = (entry) => {
+    log.push(entry);
+    for (const waiter of waiters.filter((w) => log.length >= w.count)) waiter.resolve();
+  };
   return {
     map,
     log,
+    /** Resolves once `count` writes have landed. */
+    writes: (count) => new Promise((resolve) => (log.length >= count ? resolve() : waiters.push({ count, resolve }))),
     getItem: (key) => later(map.has(key) ? map.get(key) : null),
-    setItem: (key, value) => later().then(() => void (map.set(key, value), log.push(['set', key]))),
-    removeItem: (key) => later().then(() => void (map.delete(key), log.push(['remove', key]))),
+    setItem: (key, value) => later().then(() => void (map.set(key, value), written(['set', key]))),
+    removeItem: (key) => later().then(() => void (map.delete(key), written(['remove', key]))),
   };
 }
 
@@ -541,7 +548,7 @@ test('asynchronous storage: loaded before any call, written in order', async () 
   await first.signOut();
   await first.signInWithEmail({ email, password: PASSWORD });
   // Writes land in call order; wait for the third one.
-  while (storage.log.length < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+  await storage.writes(3);
   assert.deepEqual(storage.log.map(([op]) => op), ['set', 'remove', 'set']);
   assert.equal(JSON.parse(storage.map.get('wasm-auth-client')).user.email, email);
 
@@ -550,4 +557,45 @@ test('asynchronous storage: loaded before any call, written in order', async () 
   const session = await reloaded.getSession();
   assert.equal(session.user.email, email);
   assert.equal(reloaded.getCachedUser().email, email);
+});
+
+test('servers that require reauthentication and the current password', async () => {
+  const strict = await startDevserver({
+    GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_REAUTHENTICATION: 'true',
+    GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_CURRENT_PASSWORD: 'true',
+    // GoTrue asks only sessions older than 24 h; the devserver can ask every session.
+    AUTH_DEVSERVER_REAUTHENTICATION_AFTER: '0',
+  });
+  try {
+    const email = freshEmail('reauth');
+    await fetch(`${strict.url}/signup`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+    const auth = new AuthClient({ url: strict.url, autoRefresh: false });
+    await auth.signInWithEmail({ email, password: PASSWORD });
+    const needed = await rejection(auth.updatePassword({ password: 'new-password-1' }));
+    assert.equal(needed.code, 'reauthentication_needed');
+    await auth.reauthenticate();
+    const mail = await strict.dev.lastMail(email);
+    assert.equal(mail.kind, 'reauthentication');
+    const wrongNonce = await rejection(auth.updatePassword({ password: 'new-password-1', nonce: '000000' === mail.token ? '111111' : '000000' }));
+    assert.equal(wrongNonce.code, 'invalid_nonce');
+    const required = await rejection(auth.updatePassword({ password: 'new-password-1', nonce: mail.token }));
+    assert.equal(required.code, 'current_password_required');
+    await auth.updatePassword({ password: 'new-password-1', nonce: mail.token, currentPassword: PASSWORD });
+    await new AuthClient({ url: strict.url, autoRefresh: false }).signInWithEmail({ email, password: 'new-password-1' });
+  } finally {
+    await strict.stop();
+  }
+});
+
+test('after a password change every other session is dead, this one lives', async () => {
+  const email = await signUp();
+  const laptop = client({ autoRefresh: false });
+  const phone = client({ autoRefresh: false });
+  await laptop.signInWithEmail({ email, password: PASSWORD });
+  await phone.signInWithEmail({ email, password: PASSWORD });
+  await laptop.updatePassword({ password: 'changed-password-2' });
+  assert.equal((await laptop.getUser()).email, email);
+  const dead = await rejection(phone.getUser());
+  assert.equal(dead.code, 'not_authenticated');
+  assert.equal(phone.getCachedUser(), null);
 });
