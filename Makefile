@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PORT ?= 9999
 DEVSERVER := target/debug/auth-devserver
 
-.PHONY: setup devserver pkg test test-rust test-conformance test-package test-matrix test-wasm test-e2e demo
+.PHONY: setup devserver pkg test test-rust test-conformance test-package test-matrix test-runtimes test-wasm test-e2e demo
 
 setup:
 	@scripts/setup.sh
@@ -18,9 +18,9 @@ pkg: setup
 
 ## Everything: Rust unit and integration tests, auth-js conformance, the built package in Node,
 ## the fault and bad-input matrices in Node and Chromium, the client as wasm in Chromium and
-## Node, the demo page and two-tab sync end to end.
+## Node, the example API in workerd, Deno, Bun and Node, the demo page and two-tab sync end to end.
 test: setup
-	$(MAKE) --no-print-directory test-rust test-conformance test-package test-matrix test-wasm test-e2e
+	$(MAKE) --no-print-directory test-rust test-conformance test-package test-matrix test-runtimes test-wasm test-e2e
 
 test-rust:
 	cargo test --workspace
@@ -33,6 +33,9 @@ test-package: devserver pkg
 
 test-matrix: devserver pkg
 	node --test tests/matrix/
+
+test-runtimes: devserver pkg
+	node --test tests/runtimes/
 
 # wasm-pack finds wasm-opt (npm binaryen) and wasm-bindgen-test-runner on PATH.
 test-wasm: devserver

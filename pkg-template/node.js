@@ -6,5 +6,5 @@ import { AuthError } from './auth-error.js';
 initSync({ module: readFileSync(new URL('./wasm_auth_client_bg.wasm', import.meta.url)) });
 __setAuthErrorClass(AuthError);
 
-export { AuthClient, isAuthError } from './wasm_auth_client.js';
+export { AuthClient, AdminClient, isAuthError } from './wasm_auth_client.js';
 export { AuthError };

@@ -8,3 +8,5 @@ wasm-pack build --target web --release --out-dir pkg --out-name wasm_auth_client
   || { grep -v '^\s' pkg-build.log | tail -n 20 >&2; exit 1; }
 rm -f pkg-build.log pkg/.gitignore
 node scripts/assemble-pkg.mjs
+# Examples and runtime tests import 'wasm-auth-client' by name, as users do.
+ln -sfn ../pkg node_modules/wasm-auth-client

@@ -51,6 +51,8 @@ pub enum ErrorCode {
     RequestFailed,
     /// The configured storage refused to read or write.
     StorageError,
+    /// Refused to run where it would expose a secret (an admin key in a browser page).
+    UnsafeEnvironment,
 }
 
 impl ErrorCode {
@@ -77,6 +79,7 @@ impl ErrorCode {
             ErrorCode::UnexpectedResponse => "unexpected_response",
             ErrorCode::RequestFailed => "request_failed",
             ErrorCode::StorageError => "storage_error",
+            ErrorCode::UnsafeEnvironment => "unsafe_environment",
         }
     }
 }

@@ -9,6 +9,7 @@
 //! - pure helpers: [`error`] (mapping), [`validate`], [`session`] (records, expiry), [`link`].
 #![deny(missing_docs)]
 
+pub mod admin;
 pub mod api;
 pub mod backend;
 pub mod core;
@@ -25,4 +26,4 @@ pub mod validate;
 #[cfg(target_arch = "wasm32")]
 mod js;
 #[cfg(target_arch = "wasm32")]
-pub use js::{is_auth_error, AuthClient};
+pub use js::{is_auth_error, AdminClient, AuthClient};

@@ -70,6 +70,18 @@ pub fn token_hash(field: &str, value: &str) -> Result<String> {
     Ok(value.to_string())
 }
 
+/// A user id: a UUID in its canonical 8-4-4-4-12 form.
+pub fn user_id(field: &str, value: &str) -> Result<()> {
+    let groups: Vec<&str> = value.split('-').collect();
+    let shape = [8, 4, 4, 4, 12];
+    let ok = groups.len() == 5 && groups.iter().zip(shape).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()));
+    if ok {
+        Ok(())
+    } else {
+        Err(AuthError::invalid_input(field, "must be a user id (UUID)"))
+    }
+}
+
 /// The only verification type this client handles.
 pub fn otp_type(field: &str, value: &str) -> Result<()> {
     if value != "recovery" {
@@ -110,6 +122,14 @@ mod tests {
         // 24 three-byte characters are 72 bytes; 25 are too many.
         assert!(password("password", &"€".repeat(24)).is_ok());
         assert!(password("password", &"€".repeat(25)).is_err());
+    }
+
+    #[test]
+    fn user_ids() {
+        assert!(user_id("userId", "0b1c2d3e-aaaa-4000-8000-000000000000").is_ok());
+        for bad in ["", "x", "0b1c2d3e-aaaa-4000-8000-00000000000", "../admin", "0b1c2d3e-aaaa-4000-8000-00000000000g"] {
+            assert!(user_id("userId", bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -148,3 +148,13 @@ async fn errors_before_the_network_are_auth_errors() {
     let requests = call("GET", "/_dev/requests", None).await;
     assert_eq!(js_sys::Array::from(&requests).length(), 0);
 }
+
+#[test]
+async fn admin_client_refuses_to_run_in_a_page() {
+    let options = obj(&[("url", s(server())), ("serviceRoleKey", s("a-service-key"))]);
+    let error = wasm_auth_client::AdminClient::new(options).err().expect("refused in a browser page");
+    assert_eq!(get(&error, "code").as_string().unwrap(), "unsafe_environment");
+    assert!(!get(&error, "message").as_string().unwrap().contains("a-service-key"));
+    let forced = obj(&[("url", s(server())), ("serviceRoleKey", s("a-service-key")), ("allowInBrowser", JsValue::TRUE)]);
+    assert!(wasm_auth_client::AdminClient::new(forced).is_ok());
+}

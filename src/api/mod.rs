@@ -1,6 +1,7 @@
 //! The GoTrue (Supabase Auth) wire protocol: request bodies, paths, headers, and the decoding
 //! of answers and errors. Stateless; one module per endpoint family.
 
+pub mod admin;
 mod logout;
 mod recover;
 mod token;
@@ -51,7 +52,7 @@ impl<H: Http> GoTrue<H> {
         GoTrue { http, base_url: base_url.trim_end_matches('/').to_string(), common_headers, now }
     }
 
-    fn request(&self, method: &'static str, path: &str, access_token: Option<&str>, body: Option<String>) -> HttpRequest {
+    pub(crate) fn request(&self, method: &'static str, path: &str, access_token: Option<&str>, body: Option<String>) -> HttpRequest {
         let mut headers = self.common_headers.clone();
         if body.is_some() {
             headers.push(("Content-Type".into(), "application/json;charset=UTF-8".into()));
@@ -62,12 +63,12 @@ impl<H: Http> GoTrue<H> {
         HttpRequest { method, url: format!("{}{path}", self.base_url), headers, body }
     }
 
-    fn json<T: Serialize>(&self, body: &T) -> Option<String> {
+    pub(crate) fn json<T: Serialize>(&self, body: &T) -> Option<String> {
         Some(self.http.to_json(body))
     }
 
     /// Sends and checks the status; the body text of a success.
-    async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse> {
+    pub(crate) async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse> {
         let response = self.http.send(request).await.map_err(|e| match e {
             TransportError::Network => AuthError::new(ErrorCode::NetworkError, "The auth server could not be reached"),
             TransportError::Timeout => AuthError::new(ErrorCode::Timeout, "The auth server did not answer in time"),
@@ -83,7 +84,7 @@ impl<H: Http> GoTrue<H> {
         }))
     }
 
-    async fn call<T: DeserializeOwned>(&self, request: HttpRequest) -> Result<T> {
+    pub(crate) async fn call<T: DeserializeOwned>(&self, request: HttpRequest) -> Result<T> {
         let response = self.exchange(request).await?;
         self.http.parse(&response.body).ok_or_else(|| unexpected(response.status))
     }
@@ -93,7 +94,7 @@ impl<H: Http> GoTrue<H> {
         record.into_session((self.now)()).ok_or_else(|| unexpected(200))
     }
 
-    async fn call_user(&self, request: HttpRequest) -> Result<User> {
+    pub(crate) async fn call_user(&self, request: HttpRequest) -> Result<User> {
         let user: User = self.call(request).await?;
         if user.is_valid() {
             Ok(user)

@@ -1,9 +1,11 @@
 //! The JavaScript facade: `AuthClient`. It reads the caller's objects, calls the core and
 //! converts results and errors; the behaviour lives in `core`.
 
+mod admin;
 mod auto_refresh;
 mod error;
 
+pub use admin::AdminClient;
 pub use error::is_auth_error;
 mod fetch;
 mod input;
@@ -98,18 +100,10 @@ impl AuthClient {
 
     fn build(options: &JsValue) -> Result<AuthClient, AuthError> {
         let options = input::object(options, "options")?;
-        let url = input::string(&options, "url")?;
-        let lower = url.to_ascii_lowercase();
-        if !(lower.starts_with("http://") || lower.starts_with("https://")) || url.len() < 10 {
-            return Err(AuthError::invalid_input("url", "must be an http(s) URL"));
-        }
+        let url = checked_url(&input::string(&options, "url")?)?;
         let api_key = input::optional_string(&options, "apiKey")?;
         let headers = input::string_record(&options, "headers")?;
-        let timeout_ms = match input::optional_number(&options, "timeoutMs")? {
-            None => DEFAULT_TIMEOUT_MS,
-            Some(ms) if ms.is_finite() && ms >= 1.0 => ms.min(u32::MAX as f64) as u32,
-            Some(_) => return Err(AuthError::invalid_input("timeoutMs", "must be a positive number")),
-        };
+        let timeout_ms = timeout_option(&options)?.unwrap_or(DEFAULT_TIMEOUT_MS);
         let storage_key = input::optional_string(&options, "storageKey")?.unwrap_or_else(|| DEFAULT_STORAGE_KEY.to_string());
         if storage_key.is_empty() {
             return Err(AuthError::invalid_input("storageKey", "must not be empty"));
@@ -334,6 +328,24 @@ impl AuthClient {
             }
         });
         Ok(unsubscribe.into_js_value())
+    }
+}
+
+/// The `url` option: an http(s) URL.
+fn checked_url(url: &str) -> Result<String, AuthError> {
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("http://") || lower.starts_with("https://")) || url.len() < 10 {
+        return Err(AuthError::invalid_input("url", "must be an http(s) URL"));
+    }
+    Ok(url.to_string())
+}
+
+/// The `timeoutMs` option, if given.
+fn timeout_option(options: &JsValue) -> Result<Option<u32>, AuthError> {
+    match input::optional_number(options, "timeoutMs")? {
+        None => Ok(None),
+        Some(ms) if ms.is_finite() && ms >= 1.0 => Ok(Some(ms.min(u32::MAX as f64) as u32)),
+        Some(_) => Err(AuthError::invalid_input("timeoutMs", "must be a positive number")),
     }
 }
 

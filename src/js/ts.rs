@@ -31,6 +31,31 @@ export interface AuthClientOptions {
   autoRefresh?: boolean;
 }
 
+export interface AdminClientOptions {
+  /** The auth root, as for AuthClient. */
+  url: string;
+  /** The service_role key. Kept in memory only; never stored, logged or put in a URL. */
+  serviceRoleKey: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  /** Construct even in a browser page. Almost always a mistake: every visitor gets the key. */
+  allowInBrowser?: boolean;
+}
+
+export interface CreateUserRequest {
+  email: string;
+  password?: string;
+  /** Default true. */
+  emailConfirm?: boolean;
+}
+
+export interface GeneratedRecoveryLink {
+  link: string;
+  code: string;
+  tokenHash: string;
+  user: User;
+}
+
 export interface PasswordResetRequest {
   email: string;
   /** Where the email link lands; must be allowed by the server. */
@@ -107,12 +132,15 @@ export type AuthErrorCode =
   | 'invalid_credentials' | 'invalid_current_password' | 'current_password_required'
   | 'reauthentication_needed' | 'invalid_nonce' | 'rate_limited' | 'user_banned'
   | 'email_not_confirmed' | 'invalid_code' | 'network_error' | 'timeout' | 'server_error'
-  | 'unexpected_response' | 'request_failed' | 'storage_error';
+  | 'unexpected_response' | 'request_failed' | 'storage_error' | 'unsafe_environment';
 
 // Calls without their optional argument (trailing optional parameters wasm-bindgen cannot express).
 export interface AuthClient {
   signOut(): Promise<void>;
   handleRedirect(): Promise<Session | null>;
+}
+export interface AdminClient {
+  generateRecoveryLink(email: string): Promise<GeneratedRecoveryLink>;
 }
 
 /** Every error this package throws. */

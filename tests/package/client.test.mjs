@@ -344,7 +344,7 @@ test('no credential in error messages', async () => {
 test('the type declarations export the documented API without any', () => {
   const entry = readFileSync(new URL('../../pkg/index.d.ts', import.meta.url), 'utf8');
   const generated = readFileSync(new URL('../../pkg/wasm_auth_client.d.ts', import.meta.url), 'utf8');
-  assert.match(entry, /export \{ AuthClient, isAuthError \}/);
+  assert.match(entry, /export \{ AuthClient, AdminClient, isAuthError \}/);
   assert.match(entry, /export declare class AuthError extends Error/);
   const publicPart = generated.slice(0, generated.indexOf('export type InitInput'));
   for (const signature of [
@@ -363,6 +363,12 @@ test('the type declarations export the documented API without any', () => {
     'handleRedirect(url: string): Promise<Session | null>;',
     'handleRedirect(): Promise<Session | null>;',
     'signOut(): Promise<void>;',
+    'updateUserPassword(userId: string, request: { password: string }): Promise<User>;',
+    'generateRecoveryLink(email: string, options: { redirectTo?: string }): Promise<GeneratedRecoveryLink>;',
+    'generateRecoveryLink(email: string): Promise<GeneratedRecoveryLink>;',
+    'getUser(userId: string): Promise<User>;',
+    'createUser(request: CreateUserRequest): Promise<User>;',
+    'deleteUser(userId: string): Promise<void>;',
     'export function isAuthError(error: unknown): error is AuthError;',
   ]) {
     assert.ok(publicPart.includes(signature), `missing: ${signature}`);
@@ -598,4 +604,51 @@ test('after a password change every other session is dead, this one lives', asyn
   const dead = await rejection(phone.getUser());
   assert.equal(dead.code, 'not_authenticated');
   assert.equal(phone.getCachedUser(), null);
+});
+
+test('AdminClient: users and passwords with the service key, which never leaks', async () => {
+  const { AdminClient } = await import('../../pkg/node.js');
+  const admin = new AdminClient({ url: server.url, serviceRoleKey: server.serviceKey });
+  const email = freshEmail('admin');
+  const created = await admin.createUser({ email, password: PASSWORD });
+  assert.equal(created.email, email);
+  assert.ok(created.email_confirmed_at);
+  assert.equal((await admin.getUser(created.id)).email, email);
+
+  const user = client({ autoRefresh: false });
+  await user.signInWithEmail({ email, password: PASSWORD });
+  await admin.updateUserPassword(created.id, { password: 'admin-password-2' });
+  assert.equal((await rejection(user.getUser())).code, 'not_authenticated', 'sessions ended');
+
+  const link = await admin.generateRecoveryLink(email);
+  assert.match(link.code, /^\d{6}$/);
+  assert.match(link.link, /\/verify\?token=/);
+  const recovered = client({ autoRefresh: false });
+  await recovered.verifyOtp({ tokenHash: link.tokenHash, type: 'recovery' });
+  assert.equal(recovered.getCachedUser().email, email);
+
+  await server.dev.clearRequests();
+  const badId = await rejection(admin.getUser('not-a-uuid'));
+  assert.equal(badId.code, 'invalid_input');
+  assert.deepEqual(await server.dev.requests(), [], 'checked before any request');
+  const weak = await rejection(admin.updateUserPassword(created.id, { password: 'abc' }));
+  assert.equal(weak.code, 'weak_password');
+  for (const error of [badId, weak]) assert.ok(!JSON.stringify({ ...error, message: error.message }).includes(server.serviceKey));
+  const wrongKey = new AdminClient({ url: server.url, serviceRoleKey: server.anonKey });
+  const denied = await rejection(wrongKey.getUser(created.id));
+  assert.equal(denied.status, 403);
+  assert.ok(!denied.message.includes(server.anonKey));
+
+  await admin.deleteUser(created.id);
+  assert.equal((await rejection(admin.getUser(created.id))).status, 404);
+  for (const [options, field] of [[{ url: server.url }, 'serviceRoleKey'], [{ url: server.url, serviceRoleKey: '  ' }, 'serviceRoleKey']]) {
+    let thrown;
+    try {
+      new AdminClient(options);
+    } catch (error) {
+      thrown = error;
+    }
+    assert.equal(thrown?.code, 'invalid_input');
+    assert.ok(thrown.message.startsWith(field));
+  }
 });

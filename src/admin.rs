@@ -1,0 +1,88 @@
+//! Administrative calls for trusted server code holding the service_role key: set a user's
+//! password (all of the user's sessions end), make a recovery link, read, create and delete
+//! users. The key is kept only in memory: never stored, never in a URL, never in an error or
+//! `Debug` output.
+
+use std::fmt;
+
+use crate::api::{admin, GoTrue};
+use crate::error::{AuthError, ErrorCode, Result};
+use crate::http::Http;
+use crate::json::JsonValue;
+use crate::session::User;
+use crate::validate;
+
+/// What `generate_recovery_link` returns.
+#[derive(Debug, Clone)]
+pub struct RecoveryLinkInfo {
+    /// The link a user follows (GoTrue's `/verify`, redirecting to the app).
+    pub link: String,
+    /// The 6-digit code of the same email.
+    pub code: String,
+    /// The token hash (for `verifyOtp({ tokenHash })` links of your own).
+    pub token_hash: String,
+    /// The user the link is for.
+    pub user: User,
+}
+
+/// The admin client.
+pub struct Admin<H> {
+    api: GoTrue<H>,
+    service_key: String,
+}
+
+impl<H> fmt::Debug for Admin<H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Admin").field("service_key", &"<redacted>").finish_non_exhaustive()
+    }
+}
+
+impl<H: Http> Admin<H> {
+    /// `api` must have been built with the same key as its API key.
+    pub fn new(api: GoTrue<H>, service_key: &str) -> Result<Self> {
+        if service_key.trim().is_empty() {
+            return Err(AuthError::invalid_input("serviceRoleKey", "is required"));
+        }
+        Ok(Admin { api, service_key: service_key.to_string() })
+    }
+
+    /// Sets the password (strength policy applies; the server ends all the user's sessions).
+    pub async fn update_user_password(&self, user_id: &str, password: &str) -> Result<User> {
+        validate::user_id("userId", user_id)?;
+        validate::password("password", password)?;
+        self.api.call_user(admin::update_password(&self.api, &self.service_key, user_id, password)).await
+    }
+
+    /// The user as the server has it.
+    pub async fn get_user(&self, user_id: &str) -> Result<User> {
+        validate::user_id("userId", user_id)?;
+        self.api.call_user(admin::get_user(&self.api, &self.service_key, user_id)).await
+    }
+
+    /// Creates a user, confirmed unless `email_confirm` is false.
+    pub async fn create_user(&self, email: &str, password: Option<&str>, email_confirm: bool) -> Result<User> {
+        let email = validate::email("email", email)?;
+        if let Some(password) = password {
+            validate::password("password", password)?;
+        }
+        let user = admin::NewUser { email: &email, password, email_confirm };
+        self.api.call_user(admin::create_user(&self.api, &self.service_key, &user)).await
+    }
+
+    /// Deletes a user and all their sessions.
+    pub async fn delete_user(&self, user_id: &str) -> Result<()> {
+        validate::user_id("userId", user_id)?;
+        self.api.exchange(admin::delete_user(&self.api, &self.service_key, user_id)).await.map(|_| ())
+    }
+
+    /// A recovery link and code for `email`, without sending mail or waiting out the interval.
+    pub async fn generate_recovery_link(&self, email: &str, redirect_to: Option<&str>) -> Result<RecoveryLinkInfo> {
+        let email = validate::email("email", email)?;
+        let answer: User = self.api.call_user(admin::recovery_link(&self.api, &self.service_key, &email, redirect_to)).await?;
+        let field = |key: &str| answer.0.get(key).and_then(JsonValue::as_str).map(str::to_string);
+        match (field("action_link"), field("email_otp"), field("hashed_token")) {
+            (Some(link), Some(code), Some(token_hash)) => Ok(RecoveryLinkInfo { link, code, token_hash, user: answer }),
+            _ => Err(AuthError::new(ErrorCode::UnexpectedResponse, "The auth server's answer could not be understood")),
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! `AdminClient`: the JavaScript face of [`crate::admin::Admin`], for servers and edge functions.
+
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+
+use super::{fetch::Fetch, input, js_error, promise, storage, user_to_js, DEFAULT_TIMEOUT_MS};
+use crate::admin::Admin;
+use crate::api::GoTrue;
+use crate::error::{AuthError, ErrorCode};
+
+/// Administrative password operations with the service_role key. Trusted server code only.
+#[wasm_bindgen]
+pub struct AdminClient {
+    admin: Rc<Admin<Fetch>>,
+}
+
+#[wasm_bindgen]
+impl AdminClient {
+    /// Throws `unsafe_environment` in a browser page (a service key there is a breach) unless
+    /// `allowInBrowser` is set; `invalid_input` for bad options.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "AdminClientOptions")] options: JsValue) -> Result<AdminClient, JsValue> {
+        Self::build(&options).map_err(js_error)
+    }
+
+    fn build(options: &JsValue) -> Result<AdminClient, AuthError> {
+        let options = input::object(options, "options")?;
+        let url = super::checked_url(&input::string(&options, "url")?)?;
+        let key = input::string(&options, "serviceRoleKey")?;
+        let allow_in_browser = input::raw(&options, "allowInBrowser").as_bool().unwrap_or(false);
+        if storage::in_browser_document() && !allow_in_browser {
+            return Err(AuthError::new(
+                ErrorCode::UnsafeEnvironment,
+                "AdminClient refuses to run in a browser page: the service_role key would be exposed to every visitor",
+            ));
+        }
+        let headers = input::string_record(&options, "headers")?;
+        let timeout_ms = super::timeout_option(&options)?.unwrap_or(DEFAULT_TIMEOUT_MS);
+        let api = GoTrue::new(Fetch { timeout_ms }, &url, Some(&key), headers, super::now);
+        Ok(AdminClient { admin: Rc::new(Admin::new(api, &key)?) })
+    }
+
+    /// Sets a user's password; every session of that user ends.
+    #[wasm_bindgen(js_name = updateUserPassword, unchecked_return_type = "Promise<User>")]
+    pub fn update_user_password(&self, #[wasm_bindgen(js_name = userId, unchecked_param_type = "string")] user_id: JsValue, #[wasm_bindgen(unchecked_param_type = "{ password: string }")] request: JsValue) -> js_sys::Promise {
+        let admin = self.admin.clone();
+        promise(async move {
+            let id = user_id.as_string().ok_or_else(|| AuthError::invalid_input("userId", "must be a string"))?;
+            let password = input::string(&input::object(&request, "request")?, "password")?;
+            Ok(user_to_js(&admin.update_user_password(&id, &password).await?))
+        })
+    }
+
+    /// A recovery link and code for `email` (no mail is sent).
+    #[wasm_bindgen(js_name = generateRecoveryLink, unchecked_return_type = "Promise<GeneratedRecoveryLink>")]
+    pub fn generate_recovery_link(&self, #[wasm_bindgen(unchecked_param_type = "string")] email: JsValue, #[wasm_bindgen(unchecked_param_type = "{ redirectTo?: string }")] options: Option<JsValue>) -> js_sys::Promise {
+        let admin = self.admin.clone();
+        promise(async move {
+            let email = email.as_string().ok_or_else(|| AuthError::invalid_input("email", "must be a string"))?;
+            let redirect_to = match options.filter(|o| o.is_object()) {
+                Some(options) => input::optional_string(&options, "redirectTo")?,
+                None => None,
+            };
+            let link = admin.generate_recovery_link(&email, redirect_to.as_deref()).await?;
+            let out = js_sys::Object::new();
+            let set = |k: &str, v: &JsValue| {
+                let _ = js_sys::Reflect::set(&out, &JsValue::from_str(k), v);
+            };
+            set("link", &JsValue::from_str(&link.link));
+            set("code", &JsValue::from_str(&link.code));
+            set("tokenHash", &JsValue::from_str(&link.token_hash));
+            set("user", &user_to_js(&link.user));
+            Ok(out.into())
+        })
+    }
+
+    /// The user as the server has it.
+    #[wasm_bindgen(js_name = getUser, unchecked_return_type = "Promise<User>")]
+    pub fn get_user(&self, #[wasm_bindgen(js_name = userId, unchecked_param_type = "string")] user_id: JsValue) -> js_sys::Promise {
+        let admin = self.admin.clone();
+        promise(async move {
+            let id = user_id.as_string().ok_or_else(|| AuthError::invalid_input("userId", "must be a string"))?;
+            Ok(user_to_js(&admin.get_user(&id).await?))
+        })
+    }
+
+    /// Creates a user (confirmed unless `emailConfirm` is false).
+    #[wasm_bindgen(js_name = createUser, unchecked_return_type = "Promise<User>")]
+    pub fn create_user(&self, #[wasm_bindgen(unchecked_param_type = "CreateUserRequest")] request: JsValue) -> js_sys::Promise {
+        let admin = self.admin.clone();
+        promise(async move {
+            let request = input::object(&request, "request")?;
+            let email = input::string(&request, "email")?;
+            let password = input::optional_string(&request, "password")?;
+            let confirm = input::raw(&request, "emailConfirm").as_bool().unwrap_or(true);
+            Ok(user_to_js(&admin.create_user(&email, password.as_deref(), confirm).await?))
+        })
+    }
+
+    /// Deletes a user.
+    #[wasm_bindgen(js_name = deleteUser, unchecked_return_type = "Promise<void>")]
+    pub fn delete_user(&self, #[wasm_bindgen(js_name = userId, unchecked_param_type = "string")] user_id: JsValue) -> js_sys::Promise {
+        let admin = self.admin.clone();
+        promise(async move {
+            let id = user_id.as_string().ok_or_else(|| AuthError::invalid_input("userId", "must be a string"))?;
+            admin.delete_user(&id).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+}

@@ -1,0 +1,159 @@
+// The same npm package, unchanged, in Cloudflare workerd (miniflare), Deno, Bun and Node: each
+// runs the example reset API (examples/) against a real devserver; the test drives it over HTTP.
+// Runtime binaries come from the npm registry (package-lock.json).
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { Miniflare } from 'miniflare';
+import { startDevserver, freshEmail, root } from '../support/devserver.mjs';
+
+const bin = (name) => path.join(root, 'node_modules/.bin', name);
+
+/** A runtime process serving the example; resolves once it prints its URL. */
+async function spawnServer(command, args, env) {
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env, PORT: '0', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${command} did not start within 60 s`)), 60_000);
+    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}`)));
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
+      const match = line.match(/listening on (http:\/\/\S+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  return {
+    url,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function startWorkerd(env) {
+  const module = (file) => ({ type: 'ESModule', path: path.join(root, file) });
+  const mf = new Miniflare({
+    modulesRoot: root,
+    modules: [
+      module('examples/workerd/worker.mjs'),
+      module('examples/shared/reset-api.mjs'),
+      // workerd resolves a bare import beside the importer; wrangler would bundle the package's
+      // "workerd" entry there. This stands in for that step.
+      { type: 'ESModule', path: path.join(root, 'examples/workerd/wasm-auth-client'), contents: "export * from '../../pkg/workerd.js';" },
+      module('pkg/workerd.js'),
+      module('pkg/wasm_auth_client.js'),
+      module('pkg/auth-error.js'),
+      { type: 'CompiledWasm', path: path.join(root, 'pkg/wasm_auth_client_bg.wasm') },
+    ],
+    compatibilityDate: '2026-04-01',
+    // No lookup of Cloudflare's request metadata: only the package registries are reachable.
+    cf: false,
+    bindings: { AUTH_URL: env.AUTH_URL, ANON_KEY: env.ANON_KEY, SERVICE_ROLE_KEY: env.SERVICE_ROLE_KEY },
+    host: '127.0.0.1',
+    port: 0,
+  });
+  const url = (await mf.ready).toString().replace(/\/$/, '');
+  return { url, stop: () => mf.dispose() };
+}
+
+const runtimes = {
+  workerd: (env) => startWorkerd(env),
+  deno: (env) => spawnServer(bin('deno'), ['run', '--allow-net=127.0.0.1', '--allow-env', '--allow-read', 'examples/deno/server.ts'], env),
+  bun: (env) => spawnServer(bin('bun'), ['examples/bun/server.ts'], env),
+  node: (env) => spawnServer(process.execPath, ['examples/node/server.mjs'], env),
+};
+
+let devserver;
+before(async () => {
+  // No per-user email interval: the tests request twice in a row.
+  devserver = await startDevserver({ GOTRUE_SMTP_MAX_FREQUENCY: '0s' });
+});
+after(async () => {
+  await devserver?.stop();
+});
+
+const PASSWORD = 'first-password-1';
+
+async function post(api, pathname, body) {
+  const response = await fetch(api.url + pathname, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, body: await response.json() };
+}
+
+async function signIn(email, password) {
+  const response = await fetch(`${devserver.url}/token?grant_type=password`, { method: 'POST', body: JSON.stringify({ email, password }) });
+  return { status: response.status, body: await response.json() };
+}
+
+for (const [name, start] of Object.entries(runtimes)) {
+  describe(name, () => {
+    let api;
+    before(async () => {
+      api = await start({ AUTH_URL: devserver.url, ANON_KEY: devserver.anonKey, SERVICE_ROLE_KEY: devserver.serviceKey });
+    });
+    after(async () => {
+      await api?.stop();
+    });
+
+    test('loads the package; not_authenticated is thrown before any request', async () => {
+      await devserver.dev.clearRequests();
+      const response = await fetch(`${api.url}/self-test`);
+      const body = await response.json();
+      assert.equal(response.status, 200, JSON.stringify(body));
+      assert.deepEqual(body.notAuthenticated, { code: 'not_authenticated', status: 0, isAuthError: true });
+      assert.equal(body.defaultStorageIsMemory, true, `default storage in ${body.runtime}`);
+      console.log(`# ${name}: ${body.runtime}, sessionStorage ${body.hasSessionStorage ? 'present' : 'absent'}`);
+      assert.deepEqual(await devserver.dev.requests(), []);
+    });
+
+    test('recovery flow: request, code from the outbox, weak password refused, reset, sign in', async () => {
+      const email = freshEmail(name);
+      await fetch(`${devserver.url}/signup`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+
+      assert.equal((await post(api, '/reset/request', { email })).status, 202);
+      let mail = await devserver.dev.lastMail(email);
+      const weak = await post(api, '/reset/confirm', { email, code: mail.token, password: 'abc' });
+      assert.equal(weak.status, 422);
+      assert.equal(weak.body.error.code, 'weak_password');
+      assert.deepEqual(weak.body.error.reasons, ['length']);
+
+      // That code was used by the verification; a new one finishes the reset.
+      assert.equal((await post(api, '/reset/request', { email })).status, 202);
+      mail = await devserver.dev.lastMail(email);
+      const done = await post(api, '/reset/confirm', { email, code: mail.token, password: 'second-password-2' });
+      assert.equal(done.status, 200, JSON.stringify(done.body));
+      assert.match(done.body.userId, /^[0-9a-f-]{36}$/);
+
+      assert.equal((await signIn(email, 'second-password-2')).status, 200);
+      assert.equal((await signIn(email, PASSWORD)).status, 400);
+      const reused = await post(api, '/reset/confirm', { email, code: mail.token, password: 'third-password-3' });
+      assert.equal(reused.body.error.code, 'invalid_otp');
+    });
+
+    test('admin password set ends every session of the user', async () => {
+      const email = freshEmail(`${name}-admin`);
+      await fetch(`${devserver.url}/signup`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+      const laptop = (await signIn(email, PASSWORD)).body;
+      const phone = (await signIn(email, PASSWORD)).body;
+
+      const set = await post(api, '/admin/password', { userId: laptop.user.id, password: 'admin-set-password-2' });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      for (const session of [laptop, phone]) {
+        const user = await fetch(`${devserver.url}/user`, { headers: { authorization: `Bearer ${session.access_token}` } });
+        assert.equal(user.status, 403);
+      }
+      assert.equal((await signIn(email, 'admin-set-password-2')).status, 200);
+
+      const badId = await post(api, '/admin/password', { userId: '../../admin', password: 'whatever-password-1' });
+      assert.equal(badId.status, 400);
+      assert.equal(badId.body.error.code, 'invalid_input');
+      const weak = await post(api, '/admin/password', { userId: laptop.user.id, password: 'abc' });
+      assert.equal(weak.body.error.code, 'weak_password');
+      assert.ok(!JSON.stringify(weak.body).includes(devserver.serviceKey), 'the key never appears in an error');
+    });
+  });
+}
