@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PORT ?= 9999
 DEVSERVER := target/debug/auth-devserver
 
-.PHONY: setup devserver pkg test test-rust test-conformance test-package test-matrix test-runtimes test-wasm test-e2e demo
+.PHONY: setup devserver pkg bench test test-rust test-conformance test-package test-matrix test-runtimes test-wasm test-e2e demo
 
 setup:
 	@scripts/setup.sh
@@ -46,6 +46,11 @@ test-wasm: devserver
 ## The demo in headless Chromium; screenshots in build/screenshots/.
 test-e2e: devserver pkg
 	node --test tests/e2e/
+
+## Size, cold start, per-flow overhead, hot path and memory vs @supabase/auth-js and bare fetch;
+## writes bench/results.md and bench/ratios.svg (a few minutes; not part of `make test`).
+bench: devserver pkg
+	node --expose-gc bench/run.mjs
 
 ## The demo page on http://127.0.0.1:$(PORT), users kept in data/demo.sqlite. Ctrl-C stops it.
 demo: devserver pkg

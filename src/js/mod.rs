@@ -87,6 +87,9 @@ pub struct AuthClient {
     _auto_refresh: Option<Rc<auto_refresh::AutoRefresh>>,
     /// Only with `local` storage in a browser: other tabs' writes.
     _tab_sync: Option<tab_sync::TabSync>,
+    /// The cached user as a (frozen) JS object, built once per change: `getCachedUser()` is on
+    /// UI hot paths and should cost no conversion.
+    user_js: Rc<std::cell::RefCell<Option<JsValue>>>,
 }
 
 #[wasm_bindgen]
@@ -116,15 +119,19 @@ impl AuthClient {
         };
         let api = GoTrue::new(fetch::Fetch { timeout_ms }, &url, api_key.as_deref(), headers, now);
         let core = Rc::new(AuthCore::new(api, json::JsJson, chosen.store, keys.clone()));
+        let user_js: Rc<std::cell::RefCell<Option<JsValue>>> = Rc::default();
+        let stale = user_js.clone();
+        core.subscribe(Rc::new(move |_, _| *stale.borrow_mut() = None));
         let auto_refresh = auto_refresh.then(|| auto_refresh::AutoRefresh::start(&core));
         let tab_sync = if chosen.shared_between_tabs { tab_sync::TabSync::start(&core, storage_key) } else { None };
         let ready = match chosen.loader {
             None => js_sys::Promise::resolve(&JsValue::UNDEFINED),
             Some(store) => {
-                let (core, timer) = (core.clone(), auto_refresh.clone());
+                let (core, timer, stale) = (core.clone(), auto_refresh.clone(), user_js.clone());
                 future_to_promise(async move {
                     store.fill(&[&keys.session, &keys.recovery_email, &keys.code_verifier]).await;
                     core.reload();
+                    *stale.borrow_mut() = None;
                     if let Some(timer) = timer {
                         timer.rearm();
                     }
@@ -132,7 +139,7 @@ impl AuthClient {
                 })
             }
         };
-        Ok(AuthClient { core, ready, _auto_refresh: auto_refresh, _tab_sync: tab_sync })
+        Ok(AuthClient { core, ready, _auto_refresh: auto_refresh, _tab_sync: tab_sync, user_js })
     }
 
     /// Emails a recovery code and link. Resolves the same way for unknown addresses.
@@ -280,7 +287,16 @@ impl AuthClient {
     /// The cached user, synchronously and without a request; `null` when signed out.
     #[wasm_bindgen(js_name = getCachedUser, unchecked_return_type = "User | null")]
     pub fn get_cached_user(&self) -> JsValue {
-        self.core.cached_user().as_ref().map_or(JsValue::NULL, user_to_js)
+        if let Some(user) = self.user_js.borrow().as_ref() {
+            return user.clone();
+        }
+        let user = self.core.cached_user().as_ref().map_or(JsValue::NULL, user_to_js);
+        // Shared between calls, so nobody's edit can change what the next caller reads.
+        if user.is_object() {
+            js_sys::Object::freeze(&js_sys::Object::from(user.clone()));
+        }
+        *self.user_js.borrow_mut() = Some(user.clone());
+        user
     }
 
     /// The session, refreshed first if it is about to expire; `null` when signed out.
