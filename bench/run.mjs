@@ -9,7 +9,7 @@ import { gzipSync, brotliCompressSync, constants as zlib } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../tests/support/chromium.mjs';
 import { startDevserver, root } from '../tests/support/devserver.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -92,10 +92,7 @@ await auth.getSession();
 console.log(performance.now() - t0);`;
 
 async function browserColdStart(server) {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   const results = {};
   try {
     for (const [name, page] of [['ours', 'ours.html'], ['authJs', 'auth-js.html']]) {

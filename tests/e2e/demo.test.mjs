@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../support/chromium.mjs';
 import { startDevserver, freshEmail, root } from '../support/devserver.mjs';
 
 const shots = path.join(root, 'build/screenshots');
@@ -24,12 +24,8 @@ before(async () => {
   mkdirSync(shots, { recursive: true });
   dataDir = mkdtempSync(path.join(tmpdir(), 'demo-data-'));
   server = await serveDemo();
-  // playwright gives every launch a fresh, temporary profile.
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  // Every launch gets a fresh, temporary profile.
+  browser = await launchChromium();
 });
 
 /** Each test starts in a fresh browser context: no storage carried over. */

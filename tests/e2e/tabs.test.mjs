@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../support/chromium.mjs';
 import { startDevserver, freshEmail, root } from '../support/devserver.mjs';
 
 let server;
@@ -13,10 +13,7 @@ let context;
 
 before(async () => {
   server = await startDevserver({}, ['--www', path.join(root, 'www'), '--pkg', path.join(root, 'pkg')]);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   context = await browser.newContext();
 });
 

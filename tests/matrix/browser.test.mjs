@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../support/chromium.mjs';
 import { startDevserver, root } from '../support/devserver.mjs';
 import { rows } from './scenarios.mjs';
 
@@ -13,10 +13,7 @@ let page;
 
 before(async () => {
   server = await startDevserver({}, ['--www', path.join(root, 'tests/matrix'), '--pkg', path.join(root, 'pkg')]);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
   page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
   await page.goto(server.url);
