@@ -227,8 +227,7 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
             }
         };
         let session = self.localize(session);
-        let _ = self.store.remove(&self.keys.recovery_email);
-        *self.recovery_email.borrow_mut() = None;
+        self.forget_recovery_email();
         self.commit(Some(session.clone()), AuthEvent::PasswordRecovery);
         Ok(session)
     }
@@ -238,18 +237,7 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
     pub async fn handle_redirect(&self, url: &str) -> Result<Option<Session>> {
         let (session, event) = match link::parse(url) {
             None => return Ok(None),
-            Some(RecoveryLink::Error { code, description }) => {
-                let mut error = crate::error::from_response(crate::error::ErrorResponse {
-                    status: 400,
-                    error_code_header: Some(&code),
-                    ..Default::default()
-                });
-                error.status = 0;
-                if !description.is_empty() {
-                    error.message = description;
-                }
-                return Err(error);
-            }
+            Some(RecoveryLink::Error { code, description }) => return Err(crate::error::from_redirect(&code, &description)),
             Some(RecoveryLink::TokenHash(hash)) => return self.verify_recovery(RecoveryProof::TokenHash(hash)).await.map(Some),
             Some(RecoveryLink::Code(code)) => {
                 let verifier = self.store.get(&self.keys.code_verifier).ok().flatten().ok_or_else(|| {
@@ -270,8 +258,7 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
                 (session, event)
             }
         };
-        let _ = self.store.remove(&self.keys.recovery_email);
-        *self.recovery_email.borrow_mut() = None;
+        self.forget_recovery_email();
         self.commit(Some(session.clone()), event);
         Ok(Some(session))
     }
@@ -422,8 +409,7 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
                 }
                 Err(error) => error,
             };
-            let transient = matches!(error.code, ErrorCode::NetworkError | ErrorCode::Timeout | ErrorCode::ServerError | ErrorCode::RateLimited);
-            if transient {
+            if is_transient(&error) {
                 if let Some(&delay) = delays.next() {
                     self.host.sleep(delay).await;
                     continue;
@@ -443,8 +429,7 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
         if !session.is_expired(self.host.now()) {
             return Ok(session);
         }
-        let transient = matches!(error.code, ErrorCode::NetworkError | ErrorCode::Timeout | ErrorCode::ServerError | ErrorCode::RateLimited);
-        if transient {
+        if is_transient(&error) {
             return Err(error);
         }
         let still_current = self.session.borrow().as_ref().map(|s| &s.refresh_token) == Some(&session.refresh_token);
@@ -457,6 +442,12 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
     fn stored_session(&self) -> Option<Session> {
         let text = self.store.get(&self.keys.session).ok().flatten()?;
         self.host.parse::<SessionRecord>(&text)?.into_session(self.host.now())
+    }
+
+    /// The recovery is done: the held address is no longer needed.
+    fn forget_recovery_email(&self) {
+        let _ = self.store.remove(&self.keys.recovery_email);
+        *self.recovery_email.borrow_mut() = None;
     }
 
     /// Expiry in this host's clock: receipt time plus the lifetime the server gave, so a clock
@@ -508,6 +499,11 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
             listener(event, session.as_ref());
         }
     }
+}
+
+/// Failures in transit, worth another attempt: the refresh token may still be good.
+fn is_transient(error: &AuthError) -> bool {
+    matches!(error.code, ErrorCode::NetworkError | ErrorCode::Timeout | ErrorCode::ServerError | ErrorCode::RateLimited)
 }
 
 /// The stored session and pending recovery email. A damaged record is removed.

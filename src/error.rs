@@ -217,6 +217,17 @@ pub fn from_response(response: ErrorResponse<'_>) -> AuthError {
     error
 }
 
+/// The error a redirect carried in its URL (`#error_code=otp_expired&error_description=…`):
+/// no response was involved here, so the status is 0.
+pub fn from_redirect(server_code: &str, description: &str) -> AuthError {
+    let mut error = from_response(ErrorResponse { status: 400, error_code_header: Some(server_code), ..Default::default() });
+    error.status = 0;
+    if !description.is_empty() {
+        error.message = description.to_string();
+    }
+    error
+}
+
 /// GoTrue code -> stable code. Matching is on codes, not statuses: GoTrue uses 400 and 422 for
 /// the same condition in different places.
 fn map_server_code(code: &str, status: u16) -> ErrorCode {
@@ -313,6 +324,13 @@ mod tests {
     fn retry_after_from_the_message() {
         let e = parse(429, r#"{"code":429,"error_code":"over_email_send_rate_limit","msg":"For security purposes, you can only request this after 42 seconds."}"#);
         assert_eq!((e.code, e.retry_after), (ErrorCode::RateLimited, Some(42)));
+    }
+
+    #[test]
+    fn redirect_errors() {
+        let e = from_redirect("otp_expired", "Email link is invalid or has expired");
+        assert_eq!((e.code, e.status, e.message.as_str()), (ErrorCode::InvalidOtp, 0, "Email link is invalid or has expired"));
+        assert_eq!(e.server_code.as_deref(), Some("otp_expired"));
     }
 
     #[test]

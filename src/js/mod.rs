@@ -196,11 +196,7 @@ impl AuthClient {
             Some(RecoveryLink::TokenHash(hash)) => set("tokenHash", &hash),
             Some(RecoveryLink::Code(code)) => set("code", &code),
             Some(RecoveryLink::Error { code, description }) => {
-                let mapped = crate::error::from_response(crate::error::ErrorResponse {
-                    status: 400,
-                    error_code_header: Some(&code),
-                    ..Default::default()
-                });
+                let mapped = crate::error::from_redirect(&code, &description);
                 set("error", mapped.code.as_str());
                 set("serverCode", &code);
                 set("description", &description);
