@@ -8,7 +8,6 @@ use std::fmt;
 use crate::api::{admin, GoTrue};
 use crate::error::{AuthError, ErrorCode, Result};
 use crate::http::Http;
-use crate::json::JsonValue;
 use crate::session::User;
 use crate::validate;
 
@@ -79,7 +78,7 @@ impl<H: Http> Admin<H> {
     pub async fn generate_recovery_link(&self, email: &str, redirect_to: Option<&str>) -> Result<RecoveryLinkInfo> {
         let email = validate::email("email", email)?;
         let answer: User = self.api.call_user(admin::recovery_link(&self.api, &self.service_key, &email, redirect_to)).await?;
-        let field = |key: &str| answer.0.get(key).and_then(JsonValue::as_str).map(str::to_string);
+        let field = |key: &str| answer.0.str_field(key).map(str::to_string);
         match (field("action_link"), field("email_otp"), field("hashed_token")) {
             (Some(link), Some(code), Some(token_hash)) => Ok(RecoveryLinkInfo { link, code, token_hash, user: answer }),
             _ => Err(AuthError::new(ErrorCode::UnexpectedResponse, "The auth server's answer could not be understood")),

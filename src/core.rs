@@ -151,7 +151,7 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
     /// Another tab changed the shared record (`local` storage): adopt a newer session, follow a
     /// sign-out, and put ours back if the incoming one is older than what this tab holds.
     pub fn adopt_external(&self, record: Option<&str>) {
-        let incoming = record.and_then(|text| self.host.parse::<SessionRecord>(text)).and_then(|r| r.into_session(self.host.now()));
+        let incoming = record.and_then(|text| self.host.parse(text)).and_then(|v| SessionRecord::from_json(&v).into_session(self.host.now()));
         let current = self.session.borrow().clone();
         match (current, incoming) {
             (None, None) => {}
@@ -165,7 +165,7 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
                     let event = if current.user.id() == incoming.user.id() { AuthEvent::TokenRefreshed } else { AuthEvent::SignedIn };
                     self.announce(Some(incoming), event);
                 } else {
-                    let _ = self.store.set(&self.keys.session, &self.host.to_json(&current));
+                    let _ = self.store.set(&self.keys.session, &self.host.stringify(&current.to_json()));
                 }
             }
         }
@@ -441,7 +441,7 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
 
     fn stored_session(&self) -> Option<Session> {
         let text = self.store.get(&self.keys.session).ok().flatten()?;
-        self.host.parse::<SessionRecord>(&text)?.into_session(self.host.now())
+        SessionRecord::from_json(&self.host.parse(&text)?).into_session(self.host.now())
     }
 
     /// The recovery is done: the held address is no longer needed.
@@ -481,7 +481,7 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
     fn commit(&self, session: Option<Session>, event: AuthEvent) {
         match &session {
             Some(s) => {
-                let _ = self.store.set(&self.keys.session, &self.host.to_json(s));
+                let _ = self.store.set(&self.keys.session, &self.host.stringify(&s.to_json()));
             }
             None => {
                 let _ = self.store.remove(&self.keys.session);
@@ -509,7 +509,7 @@ fn is_transient(error: &AuthError) -> bool {
 /// The stored session and pending recovery email. A damaged record is removed.
 fn load<H: Host>(host: &H, store: &dyn Store, keys: &Keys) -> (Option<Session>, Option<String>) {
     let stored = store.get(&keys.session).ok().flatten();
-    let session = stored.as_deref().and_then(|text| host.parse::<SessionRecord>(text)).and_then(|r| r.into_session(host.now()));
+    let session = stored.as_deref().and_then(|text| host.parse(text)).and_then(|v| SessionRecord::from_json(&v).into_session(host.now()));
     if stored.is_some() && session.is_none() {
         let _ = store.remove(&keys.session);
     }

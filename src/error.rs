@@ -4,8 +4,6 @@
 
 use std::fmt;
 
-use serde::Deserialize;
-
 use crate::json::JsonValue;
 
 /// The stable, documented error codes (README, "Error codes").
@@ -135,8 +133,7 @@ impl fmt::Display for AuthError {
 impl std::error::Error for AuthError {}
 
 /// Every field any GoTrue error body may carry (§2 of the protocol notes).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Default)]
 pub struct ErrorBody {
     /// Legacy: the HTTP status as a number; 2024: the machine code as a string; Postgres: SQLSTATE.
     pub code: Option<JsonValue>,
@@ -155,11 +152,32 @@ pub struct ErrorBody {
 }
 
 /// `weak_password: {reasons}`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Default)]
 pub struct WeakPassword {
     /// Why the password is weak.
     pub reasons: Vec<String>,
+}
+
+impl ErrorBody {
+    /// Reads whichever fields are present; others (and wrong types) stay empty.
+    pub fn from_json(value: &JsonValue) -> ErrorBody {
+        let text = |key: &str| value.str_field(key).map(str::to_string);
+        let weak_password = value.get("weak_password").filter(|w| matches!(w, JsonValue::Object(_))).map(|w| WeakPassword {
+            reasons: match w.get("reasons") {
+                Some(JsonValue::Array(items)) => items.iter().filter_map(JsonValue::as_str).map(str::to_string).collect(),
+                _ => Vec::new(),
+            },
+        });
+        ErrorBody {
+            code: value.get("code").cloned(),
+            error_code: text("error_code"),
+            msg: text("msg"),
+            message: text("message"),
+            error: text("error"),
+            error_description: text("error_description"),
+            weak_password,
+        }
+    }
 }
 
 /// The parts of a non-2xx response the mapping needs.
@@ -275,7 +293,8 @@ mod tests {
     use super::*;
 
     fn parse(status: u16, body: &str) -> AuthError {
-        from_response(ErrorResponse { status, body: serde_json::from_str(body).ok(), ..Default::default() })
+        let body = serde_json::from_str::<JsonValue>(body).ok().map(|v| ErrorBody::from_json(&v));
+        from_response(ErrorResponse { status, body, ..Default::default() })
     }
 
     #[test]

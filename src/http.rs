@@ -1,7 +1,7 @@
 //! The HTTP exchange as plain data, and the trait a runtime implements to perform it (with the
 //! runtime's JSON). `fetch.rs` is the wasm implementation; tests bring their own.
 
-use serde::{de::DeserializeOwned, Serialize};
+use crate::json::JsonValue;
 
 /// A request to send.
 #[derive(Clone, PartialEq)]
@@ -47,10 +47,10 @@ pub enum TransportError {
 
 /// A runtime's JSON: the wasm build uses the host's `JSON.parse`/`JSON.stringify`.
 pub trait Json {
-    /// Parses JSON text into `T`; `None` when it is not JSON or not shaped like `T`.
-    fn parse<T: DeserializeOwned>(&self, text: &str) -> Option<T>;
+    /// Parses JSON text; `None` when it is not JSON.
+    fn parse(&self, text: &str) -> Option<JsonValue>;
     /// Writes `value` as JSON text.
-    fn to_json<T: Serialize>(&self, value: &T) -> String;
+    fn stringify(&self, value: &JsonValue) -> String;
 }
 
 /// The host: its JSON and its clock.

@@ -1,6 +1,6 @@
-//! A small JSON value for the parts of GoTrue's answers we pass through untouched (the user
-//! object, metadata). The wasm build parses with the runtime's own `JSON.parse`, so the crate
-//! needs no JSON parser of its own; this type only has to be (de)serializable.
+//! The JSON value every answer and body goes through. The wasm build converts it from and to
+//! the runtime's own `JSON.parse`/`JSON.stringify` results (no JSON parser, no serde, no float
+//! formatting in the binary); natively its serde impls let tests use serde_json.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -27,6 +27,26 @@ pub enum JsonValue {
 }
 
 impl JsonValue {
+    /// An object of the fields that are present (`None` leaves the key out).
+    pub fn object<const N: usize>(fields: [(&str, Option<JsonValue>); N]) -> JsonValue {
+        JsonValue::Object(fields.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_string(), v))).collect())
+    }
+
+    /// A string value.
+    pub fn string(text: &str) -> JsonValue {
+        JsonValue::String(text.to_string())
+    }
+
+    /// The member `key` as a string, if it is one.
+    pub fn str_field(&self, key: &str) -> Option<&str> {
+        self.get(key).and_then(JsonValue::as_str)
+    }
+
+    /// The member `key` as a number, if it is one.
+    pub fn f64_field(&self, key: &str) -> Option<f64> {
+        self.get(key).and_then(JsonValue::as_f64)
+    }
+
     /// The member `key` of an object.
     pub fn get(&self, key: &str) -> Option<&JsonValue> {
         match self {

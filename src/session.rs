@@ -3,13 +3,10 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
 use crate::json::JsonValue;
 
 /// The user object exactly as the server sent it (GoTrue §3.2), passed through to JavaScript.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, PartialEq)]
 pub struct User(pub JsonValue);
 
 impl User {
@@ -36,7 +33,7 @@ impl fmt::Debug for User {
 }
 
 /// A signed-in session: GoTrue's token response (§3.1), also the stored record.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct Session {
     /// The JWT sent as `Authorization: Bearer`.
     pub access_token: String,
@@ -45,10 +42,8 @@ pub struct Session {
     /// Unix seconds at which the access token expires.
     pub expires_at: f64,
     /// Lifetime in seconds at issue.
-    #[serde(default)]
     pub expires_in: f64,
     /// Always `bearer`.
-    #[serde(default = "bearer")]
     pub token_type: String,
     /// The signed-in user.
     pub user: User,
@@ -72,8 +67,7 @@ impl fmt::Debug for Session {
 
 /// A token response or a stored record, every field optional so that a damaged record can be
 /// recognised and dropped rather than failing to parse.
-#[derive(Default, Deserialize)]
-#[serde(default)]
+#[derive(Default)]
 pub struct SessionRecord {
     access_token: Option<String>,
     refresh_token: Option<String>,
@@ -84,6 +78,19 @@ pub struct SessionRecord {
 }
 
 impl SessionRecord {
+    /// Reads the fields; one of the wrong type counts as missing.
+    pub fn from_json(value: &JsonValue) -> SessionRecord {
+        let text = |key: &str| value.str_field(key).map(str::to_string);
+        SessionRecord {
+            access_token: text("access_token"),
+            refresh_token: text("refresh_token"),
+            expires_at: value.f64_field("expires_at"),
+            expires_in: value.f64_field("expires_in"),
+            token_type: text("token_type"),
+            user: value.get("user").cloned().map(User),
+        }
+    }
+
     /// A usable session, or `None` when a field is missing or malformed. `now` (Unix seconds)
     /// fills `expires_at` from `expires_in` when only the latter is present.
     pub fn into_session(self, now: f64) -> Option<Session> {
@@ -110,6 +117,18 @@ impl SessionRecord {
 pub const EXPIRY_MARGIN_SECONDS: f64 = 60.0;
 
 impl Session {
+    /// The stored record (GoTrue's session shape).
+    pub fn to_json(&self) -> JsonValue {
+        JsonValue::object([
+            ("access_token", Some(JsonValue::string(&self.access_token))),
+            ("refresh_token", Some(JsonValue::string(&self.refresh_token))),
+            ("expires_at", Some(JsonValue::Number(self.expires_at))),
+            ("expires_in", Some(JsonValue::Number(self.expires_in))),
+            ("token_type", Some(JsonValue::string(&self.token_type))),
+            ("user", Some(self.user.0.clone())),
+        ])
+    }
+
     /// True when the access token should be refreshed before use: inside the margin, which is
     /// at most half the token's lifetime (short-lived tokens would otherwise always refresh).
     pub fn needs_refresh(&self, now: f64) -> bool {
@@ -133,7 +152,7 @@ mod tests {
     use super::*;
 
     fn record(json: &str) -> SessionRecord {
-        serde_json::from_str(json).unwrap()
+        SessionRecord::from_json(&serde_json::from_str(json).unwrap())
     }
 
     const USER: &str = r#"{"id":"u1","email":"a@b.co","user_metadata":{"x":1}}"#;
@@ -160,8 +179,8 @@ mod tests {
         ] {
             assert!(record(&json).into_session(0.0).is_none(), "{json}");
         }
-        // Wrong types fail to deserialize at all; callers treat that the same way.
-        assert!(serde_json::from_str::<SessionRecord>(r#"{"access_token":5}"#).is_err());
+        // A field of the wrong type counts as missing.
+        assert!(record(&format!(r#"{{"access_token":5,"refresh_token":"r","expires_at":1,"user":{USER}}}"#)).into_session(0.0).is_none());
     }
 
     #[test]
@@ -176,6 +195,14 @@ mod tests {
         assert!(!s.is_expired(999.0) && s.is_expired(1000.0));
         s.expires_in = 10.0;
         assert!(!s.needs_refresh(994.0) && s.needs_refresh(995.0));
+    }
+
+    #[test]
+    fn records_round_trip() {
+        let s = record(&format!(r#"{{"access_token":"a","refresh_token":"r","expires_at":100,"expires_in":60,"user":{USER}}}"#))
+            .into_session(0.0)
+            .unwrap();
+        assert_eq!(SessionRecord::from_json(&s.to_json()).into_session(0.0), Some(s));
     }
 
     #[test]

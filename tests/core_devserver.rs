@@ -12,6 +12,7 @@ use wasm_auth_client::backend::SignOutScope;
 use wasm_auth_client::core::{AuthCore, AuthEvent, RecoveryProof, ResetFlow};
 use wasm_auth_client::error::{ErrorCode, Result};
 use wasm_auth_client::http::{Host, Http, HttpRequest, HttpResponse, Json, TransportError};
+use wasm_auth_client::json::JsonValue;
 use wasm_auth_client::storage::{Keys, MemoryStore, Store};
 
 const PASSWORD: &str = "first-password-1";
@@ -97,10 +98,10 @@ impl Drop for Devserver {
 struct NativeHttp;
 
 impl Json for NativeHttp {
-    fn parse<T: serde::de::DeserializeOwned>(&self, text: &str) -> Option<T> {
+    fn parse(&self, text: &str) -> Option<JsonValue> {
         serde_json::from_str(text).ok()
     }
-    fn to_json<T: serde::Serialize>(&self, value: &T) -> String {
+    fn stringify(&self, value: &JsonValue) -> String {
         serde_json::to_string(value).unwrap()
     }
 }
@@ -139,11 +140,11 @@ struct NativeHost {
 }
 
 impl Json for NativeHost {
-    fn parse<T: serde::de::DeserializeOwned>(&self, text: &str) -> Option<T> {
+    fn parse(&self, text: &str) -> Option<JsonValue> {
         NativeHttp.parse(text)
     }
-    fn to_json<T: serde::Serialize>(&self, value: &T) -> String {
-        NativeHttp.to_json(value)
+    fn stringify(&self, value: &JsonValue) -> String {
+        NativeHttp.stringify(value)
     }
 }
 

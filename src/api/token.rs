@@ -1,48 +1,34 @@
 //! `POST /token`: password and refresh-token grants (protocol §5.5, §5.6).
 
-use serde::Serialize;
-
 use super::{paths, GoTrue};
 use crate::http::{Http, HttpRequest};
-
-#[derive(Serialize)]
-struct PasswordBody<'a> {
-    email: &'a str,
-    password: &'a str,
-}
-
-#[derive(Serialize)]
-struct RefreshBody<'a> {
-    refresh_token: &'a str,
-}
+use crate::json::JsonValue;
 
 pub fn password<H: Http>(api: &GoTrue<H>, email: &str, password: &str) -> HttpRequest {
-    api.request("POST", paths::TOKEN_PASSWORD, None, api.json(&PasswordBody { email, password }))
-}
-
-#[derive(Serialize)]
-struct PkceBody<'a> {
-    auth_code: &'a str,
-    code_verifier: &'a str,
+    let body = JsonValue::object([("email", Some(JsonValue::string(email))), ("password", Some(JsonValue::string(password)))]);
+    api.request("POST", paths::TOKEN_PASSWORD, None, api.json(&body))
 }
 
 pub fn pkce<H: Http>(api: &GoTrue<H>, auth_code: &str, code_verifier: &str) -> HttpRequest {
-    api.request("POST", paths::TOKEN_PKCE, None, api.json(&PkceBody { auth_code, code_verifier }))
+    let body = JsonValue::object([("auth_code", Some(JsonValue::string(auth_code))), ("code_verifier", Some(JsonValue::string(code_verifier)))]);
+    api.request("POST", paths::TOKEN_PKCE, None, api.json(&body))
 }
 
 pub fn refresh<H: Http>(api: &GoTrue<H>, refresh_token: &str) -> HttpRequest {
-    api.request("POST", paths::TOKEN_REFRESH, None, api.json(&RefreshBody { refresh_token }))
+    let body = JsonValue::object([("refresh_token", Some(JsonValue::string(refresh_token)))]);
+    api.request("POST", paths::TOKEN_REFRESH, None, api.json(&body))
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::api::tests::gotrue;
+    use crate::api::tests::{body, gotrue};
+    use serde_json::json;
 
     #[test]
     fn grant_type_in_the_query_credentials_in_the_body() {
         let r = super::password(&gotrue(), "a@b.co", "pw");
         assert_eq!(r.url, "http://auth.test/auth/v1/token?grant_type=password");
-        assert_eq!(r.body.as_deref(), Some(r#"{"email":"a@b.co","password":"pw"}"#));
+        assert_eq!(body(&r), json!({"email": "a@b.co", "password": "pw"}));
         assert!(!format!("{r:?}").contains("pw\""), "Debug must not show the body");
     }
 }

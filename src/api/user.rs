@@ -1,26 +1,20 @@
 //! `GET /user`, `PUT /user` (password) and `GET /reauthenticate` (protocol §5.8–§5.10).
 
-use serde::Serialize;
-
 use super::{paths, GoTrue};
 use crate::backend::PasswordChange;
 use crate::http::{Http, HttpRequest};
-
-#[derive(Serialize)]
-struct PasswordBody<'a> {
-    password: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    current_password: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    nonce: Option<&'a str>,
-}
+use crate::json::JsonValue;
 
 pub fn get<H: Http>(api: &GoTrue<H>, access_token: &str) -> HttpRequest {
     api.request("GET", paths::USER, Some(access_token), None)
 }
 
 pub fn update_password<H: Http>(api: &GoTrue<H>, access_token: &str, change: PasswordChange<'_>) -> HttpRequest {
-    let body = PasswordBody { password: change.password, current_password: change.current_password, nonce: change.nonce };
+    let body = JsonValue::object([
+        ("password", Some(JsonValue::string(change.password))),
+        ("current_password", change.current_password.map(JsonValue::string)),
+        ("nonce", change.nonce.map(JsonValue::string)),
+    ]);
     api.request("PUT", paths::USER, Some(access_token), api.json(&body))
 }
 
@@ -31,14 +25,15 @@ pub fn reauthenticate<H: Http>(api: &GoTrue<H>, access_token: &str) -> HttpReque
 
 #[cfg(test)]
 mod tests {
-    use crate::api::tests::{gotrue, header};
+    use crate::api::tests::{body, gotrue, header};
+    use serde_json::json;
     use crate::backend::PasswordChange;
 
     #[test]
     fn password_change_body_omits_what_was_not_given() {
         let r = super::update_password(&gotrue(), "jwt", PasswordChange { password: "new", current_password: None, nonce: Some("123456") });
         assert_eq!(r.method, "PUT");
-        assert_eq!(r.body.as_deref(), Some(r#"{"password":"new","nonce":"123456"}"#));
+        assert_eq!(body(&r), json!({"password": "new", "nonce": "123456"}));
         assert_eq!(header(&r, "authorization"), Some("Bearer jwt"));
         assert_eq!(super::reauthenticate(&gotrue(), "jwt").method, "GET");
     }

@@ -23,11 +23,11 @@ pub struct Fetch {
 }
 
 impl Json for Fetch {
-    fn parse<T: serde::de::DeserializeOwned>(&self, text: &str) -> Option<T> {
+    fn parse(&self, text: &str) -> Option<crate::json::JsonValue> {
         JsJson.parse(text)
     }
-    fn to_json<T: serde::Serialize>(&self, value: &T) -> String {
-        JsJson.to_json(value)
+    fn stringify(&self, value: &crate::json::JsonValue) -> String {
+        JsJson.stringify(value)
     }
 }
 

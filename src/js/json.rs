@@ -1,11 +1,13 @@
 //! The JavaScript host: JSON through `JSON.parse`/`JSON.stringify` (no JSON parser in the wasm
 //! binary), `Date.now()` and `setTimeout`.
 
-use serde::{de::DeserializeOwned, Serialize};
+use std::collections::BTreeMap;
+
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::http::{Host, Json};
+use crate::json::JsonValue;
 
 #[wasm_bindgen]
 extern "C" {
@@ -43,17 +45,65 @@ impl Host for JsJson {
 }
 
 impl Json for JsJson {
-    fn parse<T: DeserializeOwned>(&self, text: &str) -> Option<T> {
-        let value = js_sys::JSON::parse(text).ok()?;
-        serde_wasm_bindgen::from_value(value).ok()
+    fn parse(&self, text: &str) -> Option<JsonValue> {
+        from_js(&js_sys::JSON::parse(text).ok()?, 0)
     }
 
-    fn to_json<T: Serialize>(&self, value: &T) -> String {
-        to_js(value).ok().and_then(|v| js_sys::JSON::stringify(&v).ok()).and_then(|s| s.as_string()).unwrap_or_default()
+    fn stringify(&self, value: &JsonValue) -> String {
+        js_sys::JSON::stringify(&to_js(value)).ok().and_then(|s| s.as_string()).unwrap_or_default()
     }
 }
 
-/// A Rust value as a plain JS object (objects, not `Map`s).
-pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, serde_wasm_bindgen::Error> {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+/// Deeper than this is not an auth answer; refusing it keeps recursion (and the stack) bounded.
+const MAX_DEPTH: usize = 64;
+
+/// A JSON-shaped JS value (what `JSON.parse` returns) as a `JsonValue`.
+pub fn from_js(value: &JsValue, depth: usize) -> Option<JsonValue> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    if value.is_null() || value.is_undefined() {
+        return Some(JsonValue::Null);
+    }
+    if let Some(b) = value.as_bool() {
+        return Some(JsonValue::Bool(b));
+    }
+    if let Some(n) = value.as_f64() {
+        return Some(JsonValue::Number(n));
+    }
+    if let Some(s) = value.as_string() {
+        return Some(JsonValue::String(s));
+    }
+    if js_sys::Array::is_array(value) {
+        let array: &js_sys::Array = value.unchecked_ref();
+        return array.iter().map(|item| from_js(&item, depth + 1)).collect::<Option<Vec<_>>>().map(JsonValue::Array);
+    }
+    if value.is_object() {
+        let mut object = BTreeMap::new();
+        for entry in js_sys::Object::entries(value.unchecked_ref()).iter() {
+            let pair: js_sys::Array = entry.unchecked_into();
+            object.insert(pair.get(0).as_string()?, from_js(&pair.get(1), depth + 1)?);
+        }
+        return Some(JsonValue::Object(object));
+    }
+    None
+}
+
+/// A `JsonValue` as a plain JS value.
+pub fn to_js(value: &JsonValue) -> JsValue {
+    match value {
+        JsonValue::Null => JsValue::NULL,
+        JsonValue::Bool(b) => JsValue::from_bool(*b),
+        JsonValue::Number(n) => JsValue::from_f64(*n),
+        JsonValue::String(s) => JsValue::from_str(s),
+        JsonValue::Array(items) => items.iter().map(to_js).collect::<js_sys::Array>().into(),
+        JsonValue::Object(fields) => {
+            let object = js_sys::Object::new();
+            for (key, item) in fields {
+                // Setting a data property on a fresh plain object cannot fail.
+                let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &to_js(item));
+            }
+            object.into()
+        }
+    }
 }

@@ -16,7 +16,6 @@ mod ts;
 
 use std::rc::Rc;
 
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
@@ -42,31 +41,23 @@ fn js_error(error: AuthError) -> JsValue {
 }
 
 /// The session as JavaScript sees it (camelCase; the user object as GoTrue sent it).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SessionView<'a> {
-    access_token: &'a str,
-    refresh_token: &'a str,
-    expires_at: f64,
-    expires_in: f64,
-    token_type: &'a str,
-    user: &'a User,
-}
-
 fn session_to_js(session: &Session) -> JsValue {
-    let view = SessionView {
-        access_token: &session.access_token,
-        refresh_token: &session.refresh_token,
-        expires_at: session.expires_at,
-        expires_in: session.expires_in,
-        token_type: &session.token_type,
-        user: &session.user,
+    let object = js_sys::Object::new();
+    let set = |key: &str, value: JsValue| {
+        // Setting a data property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &value);
     };
-    json::to_js(&view).unwrap_or(JsValue::NULL)
+    set("accessToken", JsValue::from_str(&session.access_token));
+    set("refreshToken", JsValue::from_str(&session.refresh_token));
+    set("expiresAt", JsValue::from_f64(session.expires_at));
+    set("expiresIn", JsValue::from_f64(session.expires_in));
+    set("tokenType", JsValue::from_str(&session.token_type));
+    set("user", user_to_js(&session.user));
+    object.into()
 }
 
 fn user_to_js(user: &User) -> JsValue {
-    json::to_js(user).unwrap_or(JsValue::NULL)
+    json::to_js(&user.0)
 }
 
 /// Runs `work` as a Promise; an `AuthError` rejects it.
