@@ -2,7 +2,6 @@
 //! the runtime's own `JSON.parse`/`JSON.stringify` results (no JSON parser, no serde, no float
 //! formatting in the binary); natively its serde impls let tests use serde_json.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -22,8 +21,9 @@ pub enum JsonValue {
     String(String),
     /// An array.
     Array(Vec<JsonValue>),
-    /// An object (keys sorted).
-    Object(BTreeMap<String, JsonValue>),
+    /// An object, members in their original order (a list: objects here are small, and a map
+    /// would cost more code than it saves time).
+    Object(Vec<(String, JsonValue)>),
 }
 
 impl JsonValue {
@@ -47,10 +47,10 @@ impl JsonValue {
         self.get(key).and_then(JsonValue::as_f64)
     }
 
-    /// The member `key` of an object.
+    /// The member `key` of an object (the last one, as `JSON.parse` keeps).
     pub fn get(&self, key: &str) -> Option<&JsonValue> {
         match self {
-            JsonValue::Object(map) => map.get(key),
+            JsonValue::Object(members) => members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -86,9 +86,9 @@ impl Serialize for JsonValue {
                 }
                 seq.end()
             }
-            JsonValue::Object(map) => {
-                let mut out = s.serialize_map(Some(map.len()))?;
-                for (k, v) in map {
+            JsonValue::Object(members) => {
+                let mut out = s.serialize_map(Some(members.len()))?;
+                for (k, v) in members {
                     out.serialize_entry(k, v)?;
                 }
                 out.end()
@@ -146,9 +146,9 @@ impl<'de> Visitor<'de> for JsonVisitor {
         Ok(JsonValue::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonValue, A::Error> {
-        let mut out = BTreeMap::new();
+        let mut out = Vec::new();
         while let Some((k, v)) = map.next_entry::<String, JsonValue>()? {
-            out.insert(k, v);
+            out.push((k, v));
         }
         Ok(JsonValue::Object(out))
     }

@@ -44,7 +44,8 @@ pub fn parse(url: &str) -> Option<RecoveryLink> {
         return Some(RecoveryLink::Error { code, description: get("error_description").unwrap_or_default() });
     }
     if let (Some(access_token), Some(refresh_token)) = (get("access_token"), get("refresh_token")) {
-        let number = |key: &str| get(key).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+        // GoTrue sends whole seconds; integer parsing keeps float parsing out of the binary.
+        let number = |key: &str| get(key).and_then(|v| v.parse::<u64>().ok()).map_or(0.0, |n| n as f64);
         let (expires_at, expires_in) = (number("expires_at"), number("expires_in"));
         return Some(RecoveryLink::Session { access_token, refresh_token, expires_at, expires_in, kind: get("type").unwrap_or_default() });
     }

@@ -1,8 +1,6 @@
 //! The JavaScript host: JSON through `JSON.parse`/`JSON.stringify` (no JSON parser in the wasm
 //! binary), `Date.now()` and `setTimeout`.
 
-use std::collections::BTreeMap;
-
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -79,12 +77,12 @@ pub fn from_js(value: &JsValue, depth: usize) -> Option<JsonValue> {
         return array.iter().map(|item| from_js(&item, depth + 1)).collect::<Option<Vec<_>>>().map(JsonValue::Array);
     }
     if value.is_object() {
-        let mut object = BTreeMap::new();
+        let mut members = Vec::new();
         for entry in js_sys::Object::entries(value.unchecked_ref()).iter() {
             let pair: js_sys::Array = entry.unchecked_into();
-            object.insert(pair.get(0).as_string()?, from_js(&pair.get(1), depth + 1)?);
+            members.push((pair.get(0).as_string()?, from_js(&pair.get(1), depth + 1)?));
         }
-        return Some(JsonValue::Object(object));
+        return Some(JsonValue::Object(members));
     }
     None
 }
