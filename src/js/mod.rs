@@ -65,6 +65,12 @@ fn promise<F>(work: F) -> js_sys::Promise
 where
     F: std::future::Future<Output = Result<JsValue, AuthError>> + 'static,
 {
+    boxed_promise(Box::pin(work))
+}
+
+/// One instance of the Promise machinery for every method (boxing costs an allocation per call
+/// and saves a copy of that machinery per method in the binary).
+fn boxed_promise(work: std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, AuthError>>>>) -> js_sys::Promise {
     future_to_promise(async move { work.await.map_err(js_error) })
 }
 
