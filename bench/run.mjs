@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { launchChromium } from '../tests/support/chromium.mjs';
 import { startDevserver, root } from '../tests/support/devserver.mjs';
+import { shippedFiles } from '../scripts/shipped-files.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const work = path.join(root, 'build/bench');
@@ -49,7 +50,7 @@ async function bundle(name, source) {
 }
 
 async function measureSizes() {
-  const ours = ['wasm_auth_client_bg.wasm', 'wasm_auth_client.js', 'index.js', 'auth-error.js'].map((f) => path.join(root, 'pkg', f));
+  const ours = shippedFiles(path.join(root, 'pkg'));
   // The same functions from each library: reset request, code/link verification, password update, sign-in.
   const authJs = await bundle('auth-js', "import { AuthClient } from '@supabase/auth-js';\nexport { AuthClient };\n");
   const firebase = await bundle('firebase-auth', [

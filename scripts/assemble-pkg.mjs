@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync, copyFileSync, readdirSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
+import { shippedFiles } from './shipped-files.mjs';
 
 const cargo = readFileSync('Cargo.toml', 'utf8');
 const version = cargo.match(/^version = "([^"]+)"/m)[1];
@@ -19,11 +20,10 @@ for (const file of JSON.parse(readFileSync('pkg/package.json', 'utf8')).files) {
 }
 execFileSync('npm', ['pack', '--dry-run', '--silent'], { cwd: 'pkg', stdio: ['ignore', 'ignore', 'inherit'] });
 
-const shipped = ['wasm_auth_client_bg.wasm', 'wasm_auth_client.js', 'index.js', 'auth-error.js'];
 let raw = 0;
 let gzip = 0;
-for (const file of shipped) {
-  const bytes = readFileSync(`pkg/${file}`);
+for (const file of shippedFiles('pkg')) {
+  const bytes = readFileSync(file);
   raw += bytes.length;
   gzip += gzipSync(bytes, { level: 9 }).length;
 }

@@ -77,10 +77,11 @@ impl<H: Http> Admin<H> {
     /// A recovery link and code for `email`, without sending mail or waiting out the interval.
     pub async fn generate_recovery_link(&self, email: &str, redirect_to: Option<&str>) -> Result<RecoveryLinkInfo> {
         let email = validate::email("email", email)?;
-        let answer: User = self.api.call_user(admin::recovery_link(&self.api, &self.service_key, &email, redirect_to)).await?;
-        let field = |key: &str| answer.0.str_field(key).map(str::to_string);
-        match (field("action_link"), field("email_otp"), field("hashed_token")) {
-            (Some(link), Some(code), Some(token_hash)) => Ok(RecoveryLinkInfo { link, code, token_hash, user: answer }),
+        // GoTrue answers with the user object plus the link's fields.
+        let answer = self.api.call(admin::recovery_link(&self.api, &self.service_key, &email, redirect_to)).await?;
+        let field = |key: &str| answer.str_field(key).map(str::to_string);
+        match (field("action_link"), field("email_otp"), field("hashed_token"), User::from_json(&answer)) {
+            (Some(link), Some(code), Some(token_hash), Some(user)) => Ok(RecoveryLinkInfo { link, code, token_hash, user }),
             _ => Err(AuthError::new(ErrorCode::UnexpectedResponse, "The auth server's answer could not be understood")),
         }
     }

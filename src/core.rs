@@ -15,7 +15,7 @@ use crate::flight::Flight;
 use crate::http::Host;
 use crate::link::{self, RecoveryLink};
 use crate::pkce;
-use crate::session::{Session, SessionRecord, User};
+use crate::session::{Session, User};
 use crate::storage::{Keys, Store};
 use crate::validate;
 
@@ -151,7 +151,7 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
     /// Another tab changed the shared record (`local` storage): adopt a newer session, follow a
     /// sign-out, and put ours back if the incoming one is older than what this tab holds.
     pub fn adopt_external(&self, record: Option<&str>) {
-        let incoming = record.and_then(|text| self.host.parse(text)).and_then(|v| SessionRecord::from_json(&v).into_session(self.host.now()));
+        let incoming = record.and_then(|text| Session::from_record(text, self.host.now()));
         let current = self.session.borrow().clone();
         match (current, incoming) {
             (None, None) => {}
@@ -165,7 +165,7 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
                     let event = if current.user.id() == incoming.user.id() { AuthEvent::TokenRefreshed } else { AuthEvent::SignedIn };
                     self.announce(Some(incoming), event);
                 } else {
-                    let _ = self.store.set(&self.keys.session, &self.host.stringify(&current.to_json()));
+                    let _ = self.store.set(&self.keys.session, &current.to_record());
                 }
             }
         }
@@ -441,7 +441,7 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
 
     fn stored_session(&self) -> Option<Session> {
         let text = self.store.get(&self.keys.session).ok().flatten()?;
-        SessionRecord::from_json(&self.host.parse(&text)?).into_session(self.host.now())
+        Session::from_record(&text, self.host.now())
     }
 
     /// The recovery is done: the held address is no longer needed.
@@ -481,7 +481,7 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
     fn commit(&self, session: Option<Session>, event: AuthEvent) {
         match &session {
             Some(s) => {
-                let _ = self.store.set(&self.keys.session, &self.host.stringify(&s.to_json()));
+                let _ = self.store.set(&self.keys.session, &s.to_record());
             }
             None => {
                 let _ = self.store.remove(&self.keys.session);
@@ -509,7 +509,7 @@ fn is_transient(error: &AuthError) -> bool {
 /// The stored session and pending recovery email. A damaged record is removed.
 fn load<H: Host>(host: &H, store: &dyn Store, keys: &Keys) -> (Option<Session>, Option<String>) {
     let stored = store.get(&keys.session).ok().flatten();
-    let session = stored.as_deref().and_then(|text| host.parse(text)).and_then(|v| SessionRecord::from_json(&v).into_session(host.now()));
+    let session = stored.as_deref().and_then(|text| Session::from_record(text, host.now()));
     if stored.is_some() && session.is_none() {
         let _ = store.remove(&keys.session);
     }

@@ -293,7 +293,7 @@ mod tests {
     use super::*;
 
     fn parse(status: u16, body: &str) -> AuthError {
-        let body = serde_json::from_str::<JsonValue>(body).ok().map(|v| ErrorBody::from_json(&v));
+        let body = JsonValue::parse(body).map(|v| ErrorBody::from_json(&v));
         from_response(ErrorResponse { status, body, ..Default::default() })
     }
 

@@ -1,7 +1,5 @@
-//! The HTTP exchange as plain data, and the trait a runtime implements to perform it (with the
-//! runtime's JSON). `fetch.rs` is the wasm implementation; tests bring their own.
-
-use crate::json::JsonValue;
+//! The HTTP exchange as plain data, and the traits a runtime implements: sending requests, and
+//! its clock and randomness. `js/` holds the wasm implementations; tests bring their own.
 
 /// A request to send.
 #[derive(Clone, PartialEq)]
@@ -45,17 +43,9 @@ pub enum TransportError {
     Timeout,
 }
 
-/// A runtime's JSON: the wasm build uses the host's `JSON.parse`/`JSON.stringify`.
-pub trait Json {
-    /// Parses JSON text; `None` when it is not JSON.
-    fn parse(&self, text: &str) -> Option<JsonValue>;
-    /// Writes `value` as JSON text.
-    fn stringify(&self, value: &JsonValue) -> String;
-}
-
-/// The host: its JSON and its clock.
+/// The host: its clock and randomness.
 #[allow(async_fn_in_trait)]
-pub trait Host: Json {
+pub trait Host {
     /// Unix time in seconds.
     fn now(&self) -> f64;
     /// Resolves after `ms` milliseconds.
@@ -66,7 +56,7 @@ pub trait Host: Json {
 
 /// A runtime's way to send requests.
 #[allow(async_fn_in_trait)]
-pub trait Http: Json {
+pub trait Http {
     /// Sends `request` and reads the whole answer.
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
 }

@@ -1,11 +1,9 @@
-//! The JSON value every answer and body goes through. The wasm build converts it from and to
-//! the runtime's own `JSON.parse`/`JSON.stringify` results (no JSON parser, no serde, no float
-//! formatting in the binary); natively its serde impls let tests use serde_json.
-
-use std::fmt;
-
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+//! The JSON value every answer and body goes through, with its own small parser and writer.
+//!
+//! Parsing in Rust costs fewer bytes and far less time than walking a `JSON.parse` result
+//! across the wasm boundary member by member. Numbers are kept as their JSON text, so a user
+//! object passes through unchanged (no float parsing or formatting code in the binary); the few
+//! numbers the client reads (expiry times) are converted where they are needed.
 
 /// Any JSON value.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -15,8 +13,8 @@ pub enum JsonValue {
     Null,
     /// `true` / `false`
     Bool(bool),
-    /// Every number, as JavaScript sees it.
-    Number(f64),
+    /// A number, as its JSON text (already checked against JSON's number grammar).
+    Number(String),
     /// A string.
     String(String),
     /// An array.
@@ -26,7 +24,59 @@ pub enum JsonValue {
     Object(Vec<(String, JsonValue)>),
 }
 
+/// Deeper than this is not an auth answer; refusing it keeps recursion (and the stack) bounded.
+const MAX_DEPTH: usize = 64;
+
 impl JsonValue {
+    /// Parses JSON text; `None` when it is not JSON (or nests deeper than 64 levels). A lone
+    /// UTF-16 surrogate in a `\u` escape becomes U+FFFD: Rust strings cannot hold it.
+    pub fn parse(text: &str) -> Option<JsonValue> {
+        let mut parser = Parser { text, at: 0 };
+        let value = parser.value(0)?;
+        parser.skip_space();
+        (parser.at == text.len()).then_some(value)
+    }
+
+    /// The value as compact JSON text.
+    pub fn stringify(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    /// Appends the value as compact JSON text.
+    pub fn write(&self, out: &mut String) {
+        match self {
+            JsonValue::Null => out.push_str("null"),
+            JsonValue::Bool(true) => out.push_str("true"),
+            JsonValue::Bool(false) => out.push_str("false"),
+            JsonValue::Number(text) => out.push_str(text),
+            JsonValue::String(s) => write_string(s, out),
+            JsonValue::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            JsonValue::Object(members) => {
+                out.push('{');
+                for (i, (key, item)) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_string(key, out);
+                    out.push(':');
+                    item.write(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+
     /// An object of the fields that are present (`None` leaves the key out).
     pub fn object<const N: usize>(fields: [(&str, Option<JsonValue>); N]) -> JsonValue {
         JsonValue::Object(fields.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_string(), v))).collect())
@@ -35,6 +85,30 @@ impl JsonValue {
     /// A string value.
     pub fn string(text: &str) -> JsonValue {
         JsonValue::String(text.to_string())
+    }
+
+    /// A number value. Whole numbers are written as integers, others to millisecond precision
+    /// (the client's numbers are times in seconds); not-finite ones as `null`, as JSON has none.
+    pub fn number(n: f64) -> JsonValue {
+        if !n.is_finite() {
+            return JsonValue::Null;
+        }
+        let thousandths = (n.abs() * 1000.0).round() as u64;
+        let mut text = String::new();
+        if n < 0.0 && thousandths > 0 {
+            text.push('-');
+        }
+        push_decimal(&mut text, thousandths / 1000);
+        let fraction = thousandths % 1000;
+        if fraction > 0 {
+            text.push('.');
+            let digits = [fraction / 100, fraction / 10 % 10, fraction % 10];
+            let used = if digits[2] > 0 { 3 } else if digits[1] > 0 { 2 } else { 1 };
+            for d in &digits[..used] {
+                text.push(char::from(b'0' + *d as u8));
+            }
+        }
+        JsonValue::Number(text)
     }
 
     /// The member `key` as a string, if it is one.
@@ -63,94 +137,266 @@ impl JsonValue {
         }
     }
 
-    /// The number inside, if this is a number.
+    /// The number inside, if this is a number. Close, not always correctly rounded in the last
+    /// bit: enough for the times and counts the client reads, and far less code than exact.
     pub fn as_f64(&self) -> Option<f64> {
         match self {
-            JsonValue::Number(n) => Some(*n),
+            JsonValue::Number(text) => Some(approximate_f64(text)),
             _ => None,
         }
     }
 }
 
-impl Serialize for JsonValue {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            JsonValue::Null => s.serialize_unit(),
-            JsonValue::Bool(b) => s.serialize_bool(*b),
-            JsonValue::Number(n) => s.serialize_f64(*n),
-            JsonValue::String(v) => s.serialize_str(v),
-            JsonValue::Array(items) => {
-                let mut seq = s.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(item)?;
-                }
-                seq.end()
-            }
-            JsonValue::Object(members) => {
-                let mut out = s.serialize_map(Some(members.len()))?;
-                for (k, v) in members {
-                    out.serialize_entry(k, v)?;
-                }
-                out.end()
-            }
+fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    loop {
+        digits[len] = b'0' + (n % 10) as u8;
+        len += 1;
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
-}
-
-impl<'de> Deserialize<'de> for JsonValue {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(JsonVisitor)
+    for d in digits[..len].iter().rev() {
+        out.push(char::from(*d));
     }
 }
 
-struct JsonVisitor;
+/// Writes `s` as a JSON string. Runs that need no escape are copied whole: every byte that
+/// needs one is ASCII, so each run ends on a character boundary.
+pub fn write_string(s: &str, out: &mut String) {
+    out.push('"');
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(s.get(run..i).unwrap_or_default());
+        run = i + 1;
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            out.push(hex_digit(u32::from(b) >> 4));
+            out.push(hex_digit(u32::from(b)));
+        } else {
+            out.push_str(escape);
+        }
+    }
+    out.push_str(s.get(run..).unwrap_or_default());
+    out.push('"');
+}
 
-impl<'de> Visitor<'de> for JsonVisitor {
-    type Value = JsonValue;
+fn hex_digit(n: u32) -> char {
+    char::from(b"0123456789abcdef"[(n & 0xf) as usize])
+}
 
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
+/// A number already checked against JSON's grammar, to `f64`.
+fn approximate_f64(text: &str) -> f64 {
+    let (mut mantissa, mut scale, mut exponent, mut exponent_sign) = (0.0f64, 0i32, 0i32, 1i32);
+    let (mut in_fraction, mut in_exponent, mut negative) = (false, false, false);
+    for b in text.bytes() {
+        match b {
+            b'-' if !in_exponent => negative = true,
+            b'-' => exponent_sign = -1,
+            b'.' => in_fraction = true,
+            b'e' | b'E' => in_exponent = true,
+            b'0'..=b'9' if in_exponent => exponent = exponent.saturating_mul(10).saturating_add(i32::from(b - b'0')),
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10.0 + f64::from(b - b'0');
+                if in_fraction {
+                    scale -= 1;
+                }
+            }
+            _ => {}
+        }
     }
-    fn visit_unit<E: de::Error>(self) -> Result<JsonValue, E> {
-        Ok(JsonValue::Null)
+    let power = scale.saturating_add(exponent_sign * exponent);
+    let value = if power < 0 { mantissa / 10f64.powi(-power) } else { mantissa * 10f64.powi(power) };
+    if negative {
+        -value
+    } else {
+        value
     }
-    fn visit_none<E: de::Error>(self) -> Result<JsonValue, E> {
-        Ok(JsonValue::Null)
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<JsonValue, D::Error> {
-        JsonValue::deserialize(d)
+
+    fn skip_space(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<JsonValue, E> {
-        Ok(JsonValue::Bool(v))
+
+    fn eat(&mut self, byte: u8) -> bool {
+        let found = self.peek() == Some(byte);
+        if found {
+            self.at += 1;
+        }
+        found
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<JsonValue, E> {
-        Ok(JsonValue::Number(v as f64))
+
+    fn literal(&mut self, word: &str, value: JsonValue) -> Option<JsonValue> {
+        let found = self.text.as_bytes().get(self.at..self.at + word.len()) == Some(word.as_bytes());
+        self.at += word.len();
+        found.then_some(value)
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<JsonValue, E> {
-        Ok(JsonValue::Number(v as f64))
+
+    fn value(&mut self, depth: usize) -> Option<JsonValue> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.skip_space();
+        match self.peek()? {
+            b'n' => self.literal("null", JsonValue::Null),
+            b't' => self.literal("true", JsonValue::Bool(true)),
+            b'f' => self.literal("false", JsonValue::Bool(false)),
+            b'"' => self.string().map(JsonValue::String),
+            b'[' => self.list(b']', |p| p.value(depth + 1)).map(JsonValue::Array),
+            b'{' => self
+                .list(b'}', |p| {
+                    p.skip_space();
+                    let key = p.string()?;
+                    p.skip_space();
+                    if !p.eat(b':') {
+                        return None;
+                    }
+                    Some((key, p.value(depth + 1)?))
+                })
+                .map(JsonValue::Object),
+            _ => self.number(),
+        }
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<JsonValue, E> {
-        Ok(JsonValue::Number(v))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<JsonValue, E> {
-        Ok(JsonValue::String(v.to_owned()))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<JsonValue, E> {
-        Ok(JsonValue::String(v))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<JsonValue, A::Error> {
+
+    /// At an opening bracket: the items up to `close`, separated by commas.
+    fn list<T>(&mut self, close: u8, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        self.at += 1;
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
+        self.skip_space();
+        if self.eat(close) {
+            return Some(items);
         }
-        Ok(JsonValue::Array(items))
+        loop {
+            items.push(item(self)?);
+            self.skip_space();
+            if self.eat(close) {
+                return Some(items);
+            }
+            if !self.eat(b',') {
+                return None;
+            }
+        }
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonValue, A::Error> {
-        let mut out = Vec::new();
-        while let Some((k, v)) = map.next_entry::<String, JsonValue>()? {
-            out.push((k, v));
+
+    fn digits(&mut self) -> usize {
+        let start = self.at;
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.at += 1;
         }
-        Ok(JsonValue::Object(out))
+        self.at - start
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
+    fn number(&mut self) -> Option<JsonValue> {
+        let start = self.at;
+        self.eat(b'-');
+        let leading_zero = self.peek() == Some(b'0');
+        let whole = self.digits();
+        if whole == 0 || (leading_zero && whole > 1) {
+            return None;
+        }
+        if self.eat(b'.') && self.digits() == 0 {
+            return None;
+        }
+        if self.eat(b'e') || self.eat(b'E') {
+            let _ = self.eat(b'+') || self.eat(b'-');
+            if self.digits() == 0 {
+                return None;
+            }
+        }
+        self.text.get(start..self.at).map(|s| JsonValue::Number(s.to_string()))
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let digits = self.text.get(self.at..self.at + 4)?;
+        self.at += 4;
+        let mut n = 0;
+        for c in digits.chars() {
+            n = n * 16 + c.to_digit(16)?;
+        }
+        Some(n)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        if !self.eat(b'"') {
+            return None;
+        }
+        let mut out = String::new();
+        loop {
+            // Copy the run up to the next quote or backslash; both are ASCII, so the run ends on
+            // a character boundary.
+            let start = self.at;
+            let rest = self.text.as_bytes().get(start..)?;
+            self.at += rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+            // Raw control characters are not allowed inside JSON strings.
+            if self.peek()? < 0x20 {
+                return None;
+            }
+            out.push_str(self.text.get(start..self.at)?);
+            match self.peek()? {
+                b'"' => {
+                    self.at += 1;
+                    return Some(out);
+                }
+                _ => {
+                    self.at += 1;
+                    let escaped = self.peek()?;
+                    self.at += 1;
+                    let c = match escaped {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => self.unicode_escape()?,
+                        _ => return None,
+                    };
+                    out.push(c);
+                }
+            }
+        }
+    }
+
+    /// After `\u`: one code unit, or a surrogate pair written as two escapes.
+    fn unicode_escape(&mut self) -> Option<char> {
+        let unit = self.hex4()?;
+        if (0xD800..0xDC00).contains(&unit) && self.text.as_bytes().get(self.at..self.at + 2) == Some(b"\\u") {
+            let resume = self.at;
+            self.at += 2;
+            let low = self.hex4()?;
+            if (0xDC00..0xE000).contains(&low) {
+                return char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
+            }
+            // Not a pair: the high half stands alone and the next escape is read on its own.
+            self.at = resume;
+        }
+        Some(char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER))
     }
 }
 
@@ -158,11 +404,83 @@ impl<'de> Visitor<'de> for JsonVisitor {
 mod tests {
     use super::*;
 
+    fn parse(text: &str) -> JsonValue {
+        JsonValue::parse(text).unwrap_or_else(|| panic!("did not parse: {text}"))
+    }
+
     #[test]
-    fn round_trips_through_a_serde_format() {
-        let text = r#"{"a":[1,2.5,"x",null,true],"b":{"c":{}}}"#;
-        let value: JsonValue = serde_json::from_str(text).unwrap();
-        assert_eq!(value.get("a").map(|a| matches!(a, JsonValue::Array(v) if v.len() == 5)), Some(true));
-        assert_eq!(serde_json::to_string(&value).unwrap(), r#"{"a":[1.0,2.5,"x",null,true],"b":{"c":{}}}"#);
+    fn parses_every_kind_of_value() {
+        let value = parse(r#" {"a": [1, -2.5e3, "x", null, true, false], "b": {"c": {}} , "d": []} "#);
+        let JsonValue::Object(members) = &value else { panic!("not an object") };
+        assert_eq!(members.len(), 3);
+        assert_eq!(
+            value.get("a"),
+            Some(&JsonValue::Array(vec![
+                JsonValue::Number("1".into()),
+                JsonValue::Number("-2.5e3".into()),
+                JsonValue::string("x"),
+                JsonValue::Null,
+                JsonValue::Bool(true),
+                JsonValue::Bool(false),
+            ]))
+        );
+        assert_eq!(value.get("b").and_then(|b| b.get("c")), Some(&JsonValue::Object(vec![])));
+        assert_eq!(value.get("d"), Some(&JsonValue::Array(vec![])));
+    }
+
+    #[test]
+    fn refuses_what_json_parse_refuses() {
+        for bad in [
+            "", " ", "{", "[1,]", "{\"a\":1,}", "{a:1}", "'x'", "01", "1.", ".5", "1e", "+1", "-", "tru", "nul", "NaN",
+            "\"\\x\"", "\"unterminated", "\"raw\ncontrol\"", "{\"a\" 1}", "[1 2]", "1 2", "\"\\u12\"", "\"\\uZZZZ\"",
+        ] {
+            assert_eq!(JsonValue::parse(bad), None, "accepted {bad:?}");
+        }
+    }
+
+    #[test]
+    fn decodes_escapes_and_keeps_unicode() {
+        assert_eq!(parse(r#""a\"b\\c\/d\b\f\n\r\t""#), JsonValue::string("a\"b\\c/d\u{8}\u{c}\n\r\t"));
+        assert_eq!(parse(r#""\u00e9\u4e2d\ud83d\ude00""#), JsonValue::string("é中😀"));
+        assert_eq!(parse("\"é中😀\""), JsonValue::string("é中😀"));
+        // A lone surrogate cannot live in a Rust string.
+        assert_eq!(parse(r#""\ud83dx""#), JsonValue::string("\u{fffd}x"));
+        assert_eq!(parse(r#""\ud83d\u0041""#), JsonValue::string("\u{fffd}A"));
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(JsonValue::parse(&deep(MAX_DEPTH + 1)).is_some());
+        assert_eq!(JsonValue::parse(&deep(MAX_DEPTH + 2)), None);
+        // Far deeper than the stack would survive unbounded.
+        assert_eq!(JsonValue::parse(&deep(1_000_000)), None);
+    }
+
+    #[test]
+    fn writes_what_it_reads() {
+        let text = r#"{"a":[1,-2.5e3,"x",null,true,false],"b":{"c":{}},"s":"q\"\\\n\u0001é😀","n":1.0000000000000002}"#;
+        assert_eq!(parse(text).stringify(), text);
+        // Numbers pass through as written: a user's metadata is never reformatted.
+        assert_eq!(parse("[1E+2,0.1,12345678901234567890]").stringify(), "[1E+2,0.1,12345678901234567890]");
+    }
+
+    #[test]
+    fn writes_keys_escaped_and_numbers_to_the_millisecond() {
+        let value = JsonValue::object([("we\"ird", Some(JsonValue::number(1_700_000_000.25))), ("skip", None), ("n", Some(JsonValue::number(3600.0)))]);
+        assert_eq!(value.stringify(), r#"{"we\"ird":1700000000.25,"n":3600}"#);
+        assert_eq!(JsonValue::number(-0.5).stringify(), "-0.5");
+        assert_eq!(JsonValue::number(0.0001).stringify(), "0");
+        assert_eq!(JsonValue::number(0.125).stringify(), "0.125");
+        assert_eq!(JsonValue::number(f64::NAN), JsonValue::Null);
+    }
+
+    #[test]
+    fn reads_numbers_closely_enough() {
+        for (text, expected) in [("3600", 3600.0), ("-2.5e3", -2500.0), ("1700000000.123", 1_700_000_000.123), ("5E-1", 0.5), ("0", 0.0), ("1e+2", 100.0)] {
+            let got = parse(text).as_f64().unwrap();
+            assert!((got - expected).abs() <= expected.abs() * 1e-15, "{text}: {got}");
+        }
+        assert_eq!(parse("\"1\"").as_f64(), None);
     }
 }

@@ -6,7 +6,8 @@
 //! - [`core`]: session state, refresh, storage writes and events; generic over the backend.
 //! - [`api`]: the GoTrue wire protocol (one module per endpoint family), a [`backend::Backend`].
 //! - [`storage`]: where the session record lives.
-//! - pure helpers: [`error`] (mapping), [`validate`], [`session`] (records, expiry), [`link`].
+//! - pure helpers: [`error`] (mapping), [`validate`], [`fields`] (request objects), [`json`],
+//!   [`session`] (records, expiry), [`link`].
 #![deny(missing_docs)]
 
 pub mod admin;
@@ -14,6 +15,7 @@ pub mod api;
 pub mod backend;
 pub mod core;
 pub mod error;
+pub mod fields;
 pub mod flight;
 pub mod http;
 pub mod json;

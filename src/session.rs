@@ -6,29 +6,41 @@ use std::fmt;
 use crate::json::JsonValue;
 
 /// The user object exactly as the server sent it (GoTrue §3.2), passed through to JavaScript.
+/// Kept as its JSON text beside the two fields the client reads: copying a session (to store
+/// it, to hand it to listeners) then copies one string instead of a tree.
 #[derive(Clone, PartialEq)]
-pub struct User(pub JsonValue);
+pub struct User {
+    id: String,
+    email: Option<String>,
+    json: String,
+}
 
 impl User {
+    /// The user in `value`, if it is an object with a non-empty string `id`.
+    pub fn from_json(value: &JsonValue) -> Option<User> {
+        let id = value.str_field("id").filter(|id| !id.is_empty())?;
+        Some(User { id: id.to_string(), email: value.str_field("email").map(str::to_string), json: value.stringify() })
+    }
+
     /// The user's id.
-    pub fn id(&self) -> Option<&str> {
-        self.0.get("id").and_then(JsonValue::as_str)
+    pub fn id(&self) -> &str {
+        &self.id
     }
 
     /// The user's email address.
     pub fn email(&self) -> Option<&str> {
-        self.0.get("email").and_then(JsonValue::as_str)
+        self.email.as_deref()
     }
 
-    /// A user object needs at least an id.
-    pub fn is_valid(&self) -> bool {
-        matches!(self.0, JsonValue::Object(_)) && self.id().is_some_and(|id| !id.is_empty())
+    /// The whole user object as JSON text.
+    pub fn json(&self) -> &str {
+        &self.json
     }
 }
 
 impl fmt::Debug for User {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("User").field("id", &self.id()).finish_non_exhaustive()
+        f.debug_struct("User").field("id", &self.id).finish_non_exhaustive()
     }
 }
 
@@ -87,16 +99,18 @@ impl SessionRecord {
             expires_at: value.f64_field("expires_at"),
             expires_in: value.f64_field("expires_in"),
             token_type: text("token_type"),
-            user: value.get("user").cloned().map(User),
+            user: value.get("user").and_then(User::from_json),
         }
     }
 
     /// A usable session, or `None` when a field is missing or malformed. `now` (Unix seconds)
     /// fills `expires_at` from `expires_in` when only the latter is present.
     pub fn into_session(self, now: f64) -> Option<Session> {
-        let access_token = self.access_token.filter(|t| !t.is_empty())?;
-        let refresh_token = self.refresh_token.filter(|t| !t.is_empty())?;
-        let user = self.user.filter(User::is_valid)?;
+        // Tokens go into headers and bodies: a control character means a damaged record.
+        let usable = |t: &String| !t.is_empty() && !t.chars().any(char::is_control);
+        let access_token = self.access_token.filter(usable)?;
+        let refresh_token = self.refresh_token.filter(usable)?;
+        let user = self.user?;
         let expires_in = self.expires_in.filter(|s| s.is_finite() && *s > 0.0);
         let expires_at = self
             .expires_at
@@ -117,16 +131,38 @@ impl SessionRecord {
 pub const EXPIRY_MARGIN_SECONDS: f64 = 60.0;
 
 impl Session {
-    /// The stored record (GoTrue's session shape).
-    pub fn to_json(&self) -> JsonValue {
-        JsonValue::object([
-            ("access_token", Some(JsonValue::string(&self.access_token))),
-            ("refresh_token", Some(JsonValue::string(&self.refresh_token))),
-            ("expires_at", Some(JsonValue::Number(self.expires_at))),
-            ("expires_in", Some(JsonValue::Number(self.expires_in))),
-            ("token_type", Some(JsonValue::string(&self.token_type))),
-            ("user", Some(self.user.0.clone())),
-        ])
+    /// A stored record back as a session; `None` when it is damaged.
+    pub fn from_record(text: &str, now: f64) -> Option<Session> {
+        SessionRecord::from_json(&JsonValue::parse(text)?).into_session(now)
+    }
+
+    /// The stored record (GoTrue's session shape), as JSON text.
+    pub fn to_record(&self) -> String {
+        self.to_json_text(["access_token", "refresh_token", "expires_at", "expires_in", "token_type", "user"])
+    }
+
+    /// The session as a JSON object with these member names (access token, refresh token,
+    /// expires at, expires in, token type, user). The user's text is copied, not re-written.
+    pub fn to_json_text(&self, names: [&str; 6]) -> String {
+        let mut text = String::from("{");
+        let values = [
+            JsonValue::string(&self.access_token),
+            JsonValue::string(&self.refresh_token),
+            JsonValue::number(self.expires_at),
+            JsonValue::number(self.expires_in),
+            JsonValue::string(&self.token_type),
+        ];
+        for (name, value) in names.iter().zip(values) {
+            crate::json::write_string(name, &mut text);
+            text.push(':');
+            value.write(&mut text);
+            text.push(',');
+        }
+        crate::json::write_string(names[5], &mut text);
+        text.push(':');
+        text.push_str(self.user.json());
+        text.push('}');
+        text
     }
 
     /// True when the access token should be refreshed before use: inside the margin, which is
@@ -152,7 +188,7 @@ mod tests {
     use super::*;
 
     fn record(json: &str) -> SessionRecord {
-        SessionRecord::from_json(&serde_json::from_str(json).unwrap())
+        SessionRecord::from_json(&JsonValue::parse(json).unwrap())
     }
 
     const USER: &str = r#"{"id":"u1","email":"a@b.co","user_metadata":{"x":1}}"#;
@@ -173,6 +209,8 @@ mod tests {
             "{}".to_string(),
             format!(r#"{{"refresh_token":"r","expires_at":1,"user":{USER}}}"#),
             format!(r#"{{"access_token":"","refresh_token":"r","expires_at":1,"user":{USER}}}"#),
+            format!(r#"{{"access_token":"a\nAuthorization: x","refresh_token":"r","expires_at":1,"user":{USER}}}"#),
+            format!(r#"{{"access_token":"a","refresh_token":"r\u0000","expires_at":1,"user":{USER}}}"#),
             r#"{"access_token":"a","refresh_token":"r","expires_at":1,"user":{"email":"x"}}"#.to_string(),
             r#"{"access_token":"a","refresh_token":"r","expires_at":1,"user":"u"}"#.to_string(),
             format!(r#"{{"access_token":"a","refresh_token":"r","user":{USER}}}"#),
@@ -202,7 +240,8 @@ mod tests {
         let s = record(&format!(r#"{{"access_token":"a","refresh_token":"r","expires_at":100,"expires_in":60,"user":{USER}}}"#))
             .into_session(0.0)
             .unwrap();
-        assert_eq!(SessionRecord::from_json(&s.to_json()).into_session(0.0), Some(s));
+        assert_eq!(Session::from_record(&s.to_record(), 0.0), Some(s.clone()));
+        assert!(s.to_record().ends_with(&format!(r#""user":{USER}}}"#)), "{}", s.to_record());
     }
 
     #[test]

@@ -82,6 +82,19 @@ pub fn user_id(field: &str, value: &str) -> Result<()> {
     }
 }
 
+/// A header the caller adds to every request: a token name, and a value without line breaks
+/// or NUL (which `fetch` refuses; refusing them here fails the constructor, not every call).
+pub fn header(field: &str, name: &str, value: &str) -> Result<()> {
+    let name_ok = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if !name_ok {
+        return Err(AuthError::invalid_input(field, "has a header name that is not a valid HTTP token"));
+    }
+    if value.contains(['\r', '\n', '\0']) {
+        return Err(AuthError::invalid_input(field, "has a header value with a line break or NUL"));
+    }
+    Ok(())
+}
+
 /// The only verification type this client handles.
 pub fn otp_type(field: &str, value: &str) -> Result<()> {
     if value != "recovery" {
@@ -94,6 +107,17 @@ pub fn otp_type(field: &str, value: &str) -> Result<()> {
 mod tests {
     use super::*;
     use crate::error::ErrorCode;
+
+    #[test]
+    fn headers_must_be_sendable() {
+        assert!(header("headers", "X-Client-Info", "app/1.0 (tab\tok)").is_ok());
+        for (name, value) in [("", "v"), ("Bad Name", "v"), ("X-Ok", "a\r\nInjected: 1"), ("X-Ok", "a\0"), ("Ünï", "v")] {
+            let error = header("headers", name, value).unwrap_err();
+            assert_eq!(error.code, ErrorCode::InvalidInput, "{name:?}: {value:?}");
+            assert!(error.message.starts_with("headers:"));
+            assert!(!error.message.contains(value) || value == "v", "the value is not echoed: {}", error.message);
+        }
+    }
 
     #[test]
     fn emails() {

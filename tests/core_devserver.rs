@@ -11,8 +11,7 @@ use wasm_auth_client::api::GoTrue;
 use wasm_auth_client::backend::SignOutScope;
 use wasm_auth_client::core::{AuthCore, AuthEvent, RecoveryProof, ResetFlow};
 use wasm_auth_client::error::{ErrorCode, Result};
-use wasm_auth_client::http::{Host, Http, HttpRequest, HttpResponse, Json, TransportError};
-use wasm_auth_client::json::JsonValue;
+use wasm_auth_client::http::{Host, Http, HttpRequest, HttpResponse, TransportError};
 use wasm_auth_client::storage::{Keys, MemoryStore, Store};
 
 const PASSWORD: &str = "first-password-1";
@@ -97,15 +96,6 @@ impl Drop for Devserver {
 
 struct NativeHttp;
 
-impl Json for NativeHttp {
-    fn parse(&self, text: &str) -> Option<JsonValue> {
-        serde_json::from_str(text).ok()
-    }
-    fn stringify(&self, value: &JsonValue) -> String {
-        serde_json::to_string(value).unwrap()
-    }
-}
-
 impl Http for NativeHttp {
     async fn send(&self, request: HttpRequest) -> std::result::Result<HttpResponse, TransportError> {
         let mut call = ureq::request(request.method, &request.url).timeout(std::time::Duration::from_secs(5));
@@ -133,19 +123,10 @@ fn real_now() -> f64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64()
 }
 
-/// JSON and a clock each test moves on its own (the server's clock is untouched).
+/// A clock each test moves on its own (the server's clock is untouched).
 #[derive(Clone, Default)]
 struct NativeHost {
     offset: Rc<Cell<f64>>,
-}
-
-impl Json for NativeHost {
-    fn parse(&self, text: &str) -> Option<JsonValue> {
-        NativeHttp.parse(text)
-    }
-    fn stringify(&self, value: &JsonValue) -> String {
-        NativeHttp.stringify(value)
-    }
 }
 
 impl Host for NativeHost {

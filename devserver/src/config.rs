@@ -168,11 +168,15 @@ fn split_character_sets(v: &str) -> Vec<String> {
         match c {
             '\\' if chars.peek() == Some(&':') => {
                 chars.next();
-                sets.last_mut().map(|s| s.push(':'));
+                if let Some(s) = sets.last_mut() {
+                    s.push(':');
+                }
             }
             ':' => sets.push(String::new()),
             c => {
-                sets.last_mut().map(|s| s.push(c));
+                if let Some(s) = sets.last_mut() {
+                    s.push(c);
+                }
             }
         }
     }

@@ -70,6 +70,12 @@ CREATE TABLE IF NOT EXISTS outbox (
     body TEXT NOT NULL,
     sent_at INTEGER NOT NULL
 );
+-- Without these every password change (which ends the user's other sessions, cascading to their
+-- refresh tokens) and every outbox read scans whole tables, and a long run slows down as it grows.
+CREATE INDEX IF NOT EXISTS sessions_user_id ON sessions(user_id);
+CREATE INDEX IF NOT EXISTS refresh_tokens_session_id ON refresh_tokens(session_id);
+CREATE INDEX IF NOT EXISTS flow_states_user_id ON flow_states(user_id);
+CREATE INDEX IF NOT EXISTS outbox_recipient ON outbox(recipient);
 ";
 
 /// The database handle shared by all requests.
@@ -582,15 +588,20 @@ pub fn insert_mail(conn: &Connection, m: &Mail) -> ApiResult<()> {
 }
 
 /// Mail in sending order, optionally for one recipient.
-pub fn list_mail(conn: &Connection, recipient: Option<&str>) -> ApiResult<Vec<Mail>> {
+/// Mail to `recipient` (or to anyone), oldest first; only the newest `limit` of them when given.
+pub fn list_mail(conn: &Connection, recipient: Option<&str>, limit: Option<u32>) -> ApiResult<Vec<Mail>> {
     let mut stmt = conn
         .prepare(
-            "SELECT recipient, subject, kind, token, token_hash, link, body, sent_at FROM outbox
-             WHERE ?1 IS NULL OR recipient = ?1 ORDER BY id",
+            "SELECT recipient, subject, kind, token, token_hash, link, body, sent_at FROM (
+               SELECT id, recipient, subject, kind, token, token_hash, link, body, sent_at FROM outbox
+               WHERE ?1 IS NULL OR recipient = ?1 ORDER BY id DESC LIMIT ?2
+             ) ORDER BY id",
         )
         .map_err(db_err)?;
+    // SQLite reads a negative LIMIT as "no limit".
+    let limit = limit.map_or(-1, i64::from);
     let rows = stmt
-        .query_map([recipient.map(str::to_lowercase)], |r| {
+        .query_map(rusqlite::params![recipient.map(str::to_lowercase), limit], |r| {
             Ok(Mail {
                 to: r.get(0)?,
                 subject: r.get(1)?,

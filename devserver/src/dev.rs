@@ -188,10 +188,12 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize)]
 struct OutboxQuery {
     email: Option<String>,
+    /// Only the newest this many (tests read the last code without the whole history).
+    last: Option<u32>,
 }
 
 async fn outbox_index(State(state): State<AppState>, Query(q): Query<OutboxQuery>) -> ApiResult<Json<Value>> {
-    let mails = state.db.tx(|conn| db::list_mail(conn, q.email.as_deref()))?;
+    let mails = state.db.tx(|conn| db::list_mail(conn, q.email.as_deref(), q.last))?;
     Ok(Json(json!(mails)))
 }
 

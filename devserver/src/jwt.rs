@@ -34,7 +34,7 @@ pub fn verify(secret: &str, token: &str, now: i64) -> Result<Value, JwtError> {
         .decode(signature)
         .map_err(|_| JwtError("token signature is invalid: illegal base64 data"))?;
     let signing_input_len = token.len() - token.rsplit('.').next().map_or(0, str::len) - 1;
-    mac(secret, token[..signing_input_len].as_bytes())
+    mac(secret, &token.as_bytes()[..signing_input_len])
         .verify_slice(&signature)
         .map_err(|_| JwtError("token signature is invalid: signature is invalid"))?;
     let claims: Value = decode_segment(payload)?;

@@ -3,7 +3,7 @@
 mod common;
 
 use axum::http::Method;
-use common::{refresh, token, Server, PASSWORD};
+use common::{refresh, token, Reply, Server, PASSWORD};
 use serde_json::{json, Value};
 
 // ---- transport (§1, §2) ------------------------------------------------------------------
@@ -716,6 +716,21 @@ async fn request_log_and_faults() {
     assert!(all.json.as_array().unwrap().iter().all(|r: &Value| !r["path"].as_str().unwrap().starts_with("/_dev/")));
     s.post("/_dev/faults", json!({"path": "/x", "count": 0})).await.expect(400, "validation_failed");
     s.post("/_dev/faults", json!({"path": "/x", "surprise": 1})).await.expect(400, "validation_failed");
+}
+
+#[tokio::test]
+async fn outbox_last_gives_the_newest_mails_in_order() {
+    let s = Server::new();
+    s.signup("last@test.io").await;
+    let (first, _) = s.recover("last@test.io").await;
+    s.advance_clock(61).await;
+    let (second, _) = s.recover("last@test.io").await;
+    assert_ne!(first, second);
+    let codes = |reply: Reply| reply.json.as_array().unwrap().iter().map(|m| m["token"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    let all = codes(s.call(Method::GET, "/_dev/outbox?email=last@test.io", None, None).await);
+    assert_eq!(all, vec![first.clone(), second.clone()]);
+    assert_eq!(codes(s.call(Method::GET, "/_dev/outbox?email=last@test.io&last=1", None, None).await), vec![second.clone()]);
+    assert_eq!(codes(s.call(Method::GET, "/_dev/outbox?email=last@test.io&last=5", None, None).await), vec![first, second]);
 }
 
 #[tokio::test]

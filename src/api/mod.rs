@@ -63,7 +63,7 @@ impl<H: Http> GoTrue<H> {
     }
 
     pub(crate) fn json(&self, body: &JsonValue) -> Option<String> {
-        Some(self.http.stringify(body))
+        Some(body.stringify())
     }
 
     /// Sends and checks the status; the body text of a success.
@@ -79,13 +79,13 @@ impl<H: Http> GoTrue<H> {
             status: response.status,
             error_code_header: response.error_code_header.as_deref(),
             retry_after_header: response.retry_after_header.as_deref(),
-            body: self.http.parse(&response.body).map(|v| ErrorBody::from_json(&v)),
+            body: JsonValue::parse(&response.body).map(|v| ErrorBody::from_json(&v)),
         }))
     }
 
     pub(crate) async fn call(&self, request: HttpRequest) -> Result<JsonValue> {
         let response = self.exchange(request).await?;
-        self.http.parse(&response.body).ok_or_else(|| unexpected(response.status))
+        JsonValue::parse(&response.body).ok_or_else(|| unexpected(response.status))
     }
 
     async fn call_session(&self, request: HttpRequest) -> Result<Session> {
@@ -94,12 +94,7 @@ impl<H: Http> GoTrue<H> {
     }
 
     pub(crate) async fn call_user(&self, request: HttpRequest) -> Result<User> {
-        let user = User(self.call(request).await?);
-        if user.is_valid() {
-            Ok(user)
-        } else {
-            Err(unexpected(200))
-        }
+        User::from_json(&self.call(request).await?).ok_or_else(|| unexpected(200))
     }
 }
 
@@ -167,23 +162,13 @@ fn encode_query_value(value: &str) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::http::Json;
 
     /// Builds requests only; sending is not exercised here.
-    pub struct JsonOnly;
+    pub struct Offline;
 
-    impl Http for JsonOnly {
+    impl Http for Offline {
         async fn send(&self, _: HttpRequest) -> std::result::Result<HttpResponse, TransportError> {
             Err(TransportError::Network)
-        }
-    }
-
-    impl Json for JsonOnly {
-        fn parse(&self, text: &str) -> Option<JsonValue> {
-            serde_json::from_str(text).ok()
-        }
-        fn stringify(&self, value: &JsonValue) -> String {
-            serde_json::to_string(value).unwrap()
         }
     }
 
@@ -192,8 +177,8 @@ pub(crate) mod tests {
         serde_json::from_str(r.body.as_deref().unwrap()).unwrap()
     }
 
-    pub fn gotrue() -> GoTrue<JsonOnly> {
-        GoTrue::new(JsonOnly, "http://auth.test/auth/v1/", Some("anon-key"), vec![("X-Client-Info".into(), "demo".into())], || 0.0)
+    pub fn gotrue() -> GoTrue<Offline> {
+        GoTrue::new(Offline, "http://auth.test/auth/v1/", Some("anon-key"), vec![("X-Client-Info".into(), "demo".into())], || 0.0)
     }
 
     pub fn header<'a>(r: &'a HttpRequest, name: &str) -> Option<&'a str> {

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
-use super::{fetch::Fetch, input, js_error, promise, storage, user_to_js, DEFAULT_TIMEOUT_MS};
+use super::{host::Fetch, input, js_error, promise, storage, user_to_js, DEFAULT_TIMEOUT_MS};
 use crate::admin::Admin;
 use crate::api::GoTrue;
 use crate::error::{AuthError, ErrorCode};
@@ -28,6 +28,7 @@ impl AdminClient {
         let options = input::object(options, "options")?;
         let url = super::checked_url(&input::string(&options, "url")?)?;
         let key = input::string(&options, "serviceRoleKey")?;
+        crate::validate::header("serviceRoleKey", "apikey", &key)?;
         let allow_in_browser = input::raw(&options, "allowInBrowser").as_bool().unwrap_or(false);
         if storage::in_browser_document() && !allow_in_browser {
             return Err(AuthError::new(
@@ -47,7 +48,7 @@ impl AdminClient {
         let admin = self.admin.clone();
         promise(async move {
             let id = user_id.as_string().ok_or_else(|| AuthError::invalid_input("userId", "must be a string"))?;
-            let password = input::string(&input::object(&request, "request")?, "password")?;
+            let password = input::fields(&request, "request")?.string("password")?;
             Ok(user_to_js(&admin.update_user_password(&id, &password).await?))
         })
     }
@@ -59,7 +60,7 @@ impl AdminClient {
         promise(async move {
             let email = email.as_string().ok_or_else(|| AuthError::invalid_input("email", "must be a string"))?;
             let redirect_to = match options.filter(|o| o.is_object()) {
-                Some(options) => input::optional_string(&options, "redirectTo")?,
+                Some(options) => input::fields(&options, "options")?.optional_string("redirectTo")?,
                 None => None,
             };
             let link = admin.generate_recovery_link(&email, redirect_to.as_deref()).await?;
@@ -90,10 +91,10 @@ impl AdminClient {
     pub fn create_user(&self, #[wasm_bindgen(unchecked_param_type = "CreateUserRequest")] request: JsValue) -> js_sys::Promise {
         let admin = self.admin.clone();
         promise(async move {
-            let request = input::object(&request, "request")?;
-            let email = input::string(&request, "email")?;
-            let password = input::optional_string(&request, "password")?;
-            let confirm = input::raw(&request, "emailConfirm").as_bool().unwrap_or(true);
+            let request = input::fields(&request, "request")?;
+            let email = request.string("email")?;
+            let password = request.optional_string("password")?;
+            let confirm = request.bool_or("emailConfirm", true)?;
             Ok(user_to_js(&admin.create_user(&email, password.as_deref(), confirm).await?))
         })
     }

@@ -8,15 +8,18 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::json::{clear_timeout, set_timeout};
+use super::host::{clear_timeout, set_timeout};
 use super::Core;
 
 /// After a due refresh that did not happen (offline, server trouble), try again this much later.
 const RETRY_AFTER_FAILURE_MS: f64 = 30_000.0;
 
+/// A pending timer: its id and the callback it will call.
+type Timer = (JsValue, Closure<dyn FnMut()>);
+
 pub struct AutoRefresh {
     core: Weak<Core>,
-    timer: RefCell<Option<(JsValue, Closure<dyn FnMut()>)>>,
+    timer: RefCell<Option<Timer>>,
     on_visibility: RefCell<Option<Closure<dyn FnMut()>>>,
 }
 

@@ -1,8 +1,20 @@
-//! Reading the caller's option objects field by field, so a wrong type names its field.
+//! Reading the caller's objects: request objects whole, as JSON (see `crate::fields`); the
+//! constructors' options field by field, since they may hold functions and storage objects.
 
 use wasm_bindgen::JsValue;
 
 use crate::error::{AuthError, Result};
+use crate::fields::Fields;
+use crate::json::JsonValue;
+
+/// A request object's members. Values JSON cannot hold (functions, `undefined`) read as absent.
+pub fn fields(value: &JsValue, what: &str) -> Result<Fields> {
+    object(value, what)?;
+    let text = js_sys::JSON::stringify(value).ok().and_then(|s| s.as_string());
+    // Throws for cycles and BigInts; `toJSON` may also return something that is not an object.
+    let parsed = text.as_deref().and_then(JsonValue::parse).ok_or_else(|| AuthError::invalid_input(what, "must be plain data"))?;
+    Fields::new(parsed, what)
+}
 
 /// `value` must be a plain object (`what` names it in the error).
 pub fn object(value: &JsValue, what: &str) -> Result<JsValue> {
@@ -58,7 +70,7 @@ pub fn string_record(object: &JsValue, key: &str) -> Result<Vec<(String, String)
         .map(|entry| {
             let pair = js_sys::Array::from(&entry);
             match (pair.get(0).as_string(), pair.get(1).as_string()) {
-                (Some(k), Some(v)) => Ok((k, v)),
+                (Some(k), Some(v)) => crate::validate::header(key, &k, &v).map(|()| (k, v)),
                 _ => Err(AuthError::invalid_input(key, "values must be strings")),
             }
         })

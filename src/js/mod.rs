@@ -7,9 +7,8 @@ mod error;
 
 pub use admin::AdminClient;
 pub use error::is_auth_error;
-mod fetch;
 mod input;
-mod json;
+mod host;
 mod storage;
 mod tab_sync;
 mod ts;
@@ -27,7 +26,7 @@ use crate::link::{self, RecoveryLink};
 use crate::session::{Session, User};
 use crate::storage::{Keys, MemoryStore, Store, DEFAULT_STORAGE_KEY};
 
-type Core = AuthCore<GoTrue<fetch::Fetch>, json::JsJson>;
+type Core = AuthCore<GoTrue<host::Fetch>, host::JsHost>;
 
 const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 
@@ -42,22 +41,18 @@ fn js_error(error: AuthError) -> JsValue {
 
 /// The session as JavaScript sees it (camelCase; the user object as GoTrue sent it).
 fn session_to_js(session: &Session) -> JsValue {
-    let object = js_sys::Object::new();
-    let set = |key: &str, value: JsValue| {
-        // Setting a data property on a fresh plain object cannot fail.
-        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &value);
-    };
-    set("accessToken", JsValue::from_str(&session.access_token));
-    set("refreshToken", JsValue::from_str(&session.refresh_token));
-    set("expiresAt", JsValue::from_f64(session.expires_at));
-    set("expiresIn", JsValue::from_f64(session.expires_in));
-    set("tokenType", JsValue::from_str(&session.token_type));
-    set("user", user_to_js(&session.user));
-    object.into()
+    host::parse(&session.to_json_text(["accessToken", "refreshToken", "expiresAt", "expiresIn", "tokenType", "user"]))
 }
 
 fn user_to_js(user: &User) -> JsValue {
-    json::to_js(&user.0)
+    host::parse(user.json())
+}
+
+/// Waits for an asynchronous store to be read.
+async fn loaded(ready: Option<js_sys::Promise>) {
+    if let Some(ready) = ready {
+        let _ = JsFuture::from(ready).await;
+    }
 }
 
 /// Runs `work` as a Promise; an `AuthError` rejects it.
@@ -78,8 +73,9 @@ fn boxed_promise(work: std::pin::Pin<Box<dyn std::future::Future<Output = Result
 #[wasm_bindgen]
 pub struct AuthClient {
     core: Rc<Core>,
-    /// Resolves once the store has been read (at once, unless the storage is asynchronous).
-    ready: js_sys::Promise,
+    /// Resolves once an asynchronous store has been read; `None` for synchronous stores, so
+    /// that calls do not wait a turn for nothing.
+    ready: Option<js_sys::Promise>,
     /// Dropped (timer cleared, listener removed) with the client: `free()` in JavaScript.
     _auto_refresh: Option<Rc<auto_refresh::AutoRefresh>>,
     /// Only with `local` storage in a browser: other tabs' writes.
@@ -102,6 +98,9 @@ impl AuthClient {
         let options = input::object(options, "options")?;
         let url = checked_url(&input::string(&options, "url")?)?;
         let api_key = input::optional_string(&options, "apiKey")?;
+        if let Some(key) = &api_key {
+            crate::validate::header("apiKey", "apikey", key)?;
+        }
         let headers = input::string_record(&options, "headers")?;
         let timeout_ms = timeout_option(&options)?.unwrap_or(DEFAULT_TIMEOUT_MS);
         let storage_key = input::optional_string(&options, "storageKey")?.unwrap_or_else(|| DEFAULT_STORAGE_KEY.to_string());
@@ -114,18 +113,18 @@ impl AuthClient {
             v if v.is_undefined() || v.is_null() => true,
             v => v.as_bool().ok_or_else(|| AuthError::invalid_input("autoRefresh", "must be a boolean"))?,
         };
-        let api = GoTrue::new(fetch::Fetch { timeout_ms }, &url, api_key.as_deref(), headers, now);
-        let core = Rc::new(AuthCore::new(api, json::JsJson, chosen.store, keys.clone()));
+        let api = GoTrue::new(host::Fetch { timeout_ms }, &url, api_key.as_deref(), headers, now);
+        let core = Rc::new(AuthCore::new(api, host::JsHost, chosen.store, keys.clone()));
         let user_js: Rc<std::cell::RefCell<Option<JsValue>>> = Rc::default();
         let stale = user_js.clone();
         core.subscribe(Rc::new(move |_, _| *stale.borrow_mut() = None));
         let auto_refresh = auto_refresh.then(|| auto_refresh::AutoRefresh::start(&core));
         let tab_sync = if chosen.shared_between_tabs { tab_sync::TabSync::start(&core, storage_key) } else { None };
         let ready = match chosen.loader {
-            None => js_sys::Promise::resolve(&JsValue::UNDEFINED),
+            None => None,
             Some(store) => {
                 let (core, timer, stale) = (core.clone(), auto_refresh.clone(), user_js.clone());
-                future_to_promise(async move {
+                Some(future_to_promise(async move {
                     store.fill(&[&keys.session, &keys.recovery_email, &keys.code_verifier]).await;
                     core.reload();
                     *stale.borrow_mut() = None;
@@ -133,7 +132,7 @@ impl AuthClient {
                         timer.rearm();
                     }
                     Ok(JsValue::UNDEFINED)
-                })
+                }))
             }
         };
         Ok(AuthClient { core, ready, _auto_refresh: auto_refresh, _tab_sync: tab_sync, user_js })
@@ -144,11 +143,11 @@ impl AuthClient {
     pub fn request_password_reset(&self, #[wasm_bindgen(unchecked_param_type = "PasswordResetRequest")] request: JsValue) -> js_sys::Promise {
         let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
-            let _ = JsFuture::from(ready).await;
-            let request = input::object(&request, "request")?;
-            let email = input::string(&request, "email")?;
-            let redirect_to = input::optional_string(&request, "redirectTo")?;
-            let flow = match input::optional_string(&request, "flow")?.as_deref() {
+            loaded(ready).await;
+            let request = input::fields(&request, "request")?;
+            let email = request.string("email")?;
+            let redirect_to = request.optional_string("redirectTo")?;
+            let flow = match request.optional_string("flow")?.as_deref() {
                 None | Some("otp") => ResetFlow::Otp,
                 Some("pkce") => ResetFlow::Pkce,
                 Some(_) => return Err(AuthError::invalid_input("flow", "must be 'otp' or 'pkce'")),
@@ -164,13 +163,13 @@ impl AuthClient {
     pub fn verify_otp(&self, #[wasm_bindgen(unchecked_param_type = "VerifyOtpRequest")] request: JsValue) -> js_sys::Promise {
         let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
-            let _ = JsFuture::from(ready).await;
-            let request = input::object(&request, "request")?;
-            crate::validate::otp_type("type", &input::string(&request, "type")?)?;
-            let token = input::optional_string(&request, "token")?;
-            let token_hash = input::optional_string(&request, "tokenHash")?;
+            loaded(ready).await;
+            let request = input::fields(&request, "request")?;
+            crate::validate::otp_type("type", &request.string("type")?)?;
+            let token = request.optional_string("token")?;
+            let token_hash = request.optional_string("tokenHash")?;
             let proof = match (token, token_hash) {
-                (Some(code), None) => RecoveryProof::Code { email: input::optional_string(&request, "email")?, code },
+                (Some(code), None) => RecoveryProof::Code { email: request.optional_string("email")?, code },
                 (None, Some(hash)) => RecoveryProof::TokenHash(hash),
                 (Some(_), Some(_)) => return Err(AuthError::invalid_input("token", "give either token or tokenHash, not both")),
                 (None, None) => return Err(AuthError::invalid_input("token", "is required (or tokenHash)")),
@@ -212,7 +211,7 @@ impl AuthClient {
     pub fn handle_redirect(&self, #[wasm_bindgen(unchecked_param_type = "string")] url: Option<JsValue>) -> js_sys::Promise {
         let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
-            let _ = JsFuture::from(ready).await;
+            loaded(ready).await;
             let (url, from_address_bar) = match url.filter(|u| !u.is_undefined() && !u.is_null()) {
                 Some(url) => (url.as_string().ok_or_else(|| AuthError::invalid_input("url", "must be a string"))?, false),
                 None => (address_bar().ok_or_else(|| AuthError::invalid_input("url", "is required outside a browser page"))?, true),
@@ -232,11 +231,11 @@ impl AuthClient {
     pub fn update_password(&self, #[wasm_bindgen(unchecked_param_type = "UpdatePasswordRequest")] request: JsValue) -> js_sys::Promise {
         let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
-            let _ = JsFuture::from(ready).await;
-            let request = input::object(&request, "request")?;
-            let password = input::string(&request, "password")?;
-            let current = input::optional_string(&request, "currentPassword")?;
-            let nonce = input::optional_string(&request, "nonce")?;
+            loaded(ready).await;
+            let request = input::fields(&request, "request")?;
+            let password = request.string("password")?;
+            let current = request.optional_string("currentPassword")?;
+            let nonce = request.optional_string("nonce")?;
             core.update_password(&password, current.as_deref(), nonce.as_deref()).await?;
             Ok(JsValue::UNDEFINED)
         })
@@ -247,10 +246,10 @@ impl AuthClient {
     pub fn sign_in_with_email(&self, #[wasm_bindgen(unchecked_param_type = "SignInRequest")] request: JsValue) -> js_sys::Promise {
         let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
-            let _ = JsFuture::from(ready).await;
-            let request = input::object(&request, "request")?;
-            let email = input::string(&request, "email")?;
-            let password = input::string(&request, "password")?;
+            loaded(ready).await;
+            let request = input::fields(&request, "request")?;
+            let email = request.string("email")?;
+            let password = request.string("password")?;
             let session = core.sign_in(&email, &password).await?;
             Ok(session_to_js(&session))
         })
@@ -261,9 +260,9 @@ impl AuthClient {
     pub fn sign_out(&self, #[wasm_bindgen(unchecked_param_type = "SignOutOptions")] options: Option<JsValue>) -> js_sys::Promise {
         let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
-            let _ = JsFuture::from(ready).await;
+            loaded(ready).await;
             let scope = match options.filter(|o| !o.is_undefined() && !o.is_null()) {
-                Some(options) => input::optional_string(&input::object(&options, "options")?, "scope")?,
+                Some(options) => input::fields(&options, "options")?.optional_string("scope")?,
                 None => None,
             };
             let scope = match scope.as_deref() {
@@ -297,7 +296,7 @@ impl AuthClient {
     pub fn get_session(&self) -> js_sys::Promise {
         let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
-            let _ = JsFuture::from(ready).await; Ok(core.session().await?.as_ref().map_or(JsValue::NULL, session_to_js)) })
+            loaded(ready).await; Ok(core.session().await?.as_ref().map_or(JsValue::NULL, session_to_js)) })
     }
 
     /// The user as the server has it now.
@@ -305,7 +304,7 @@ impl AuthClient {
     pub fn get_user(&self) -> js_sys::Promise {
         let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
-            let _ = JsFuture::from(ready).await; Ok(user_to_js(&core.user().await?)) })
+            loaded(ready).await; Ok(user_to_js(&core.user().await?)) })
     }
 
     /// Emails a reauthentication code, for servers that require one to change the password.
@@ -313,7 +312,7 @@ impl AuthClient {
     pub fn reauthenticate(&self) -> js_sys::Promise {
         let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
-            let _ = JsFuture::from(ready).await;
+            loaded(ready).await;
             core.reauthenticate().await?;
             Ok(JsValue::UNDEFINED)
         })

@@ -301,6 +301,11 @@ function badCalls(auth) {
   calls.push(['updatePassword password wrong type', () => auth.updatePassword({ password: 12345678 })]);
   calls.push(['updatePassword nonce not 6 digits', () => auth.updatePassword({ password: 'new-password-1', nonce: '<script>' })]);
   calls.push(['updatePassword request null', () => auth.updatePassword(null)]);
+  const cyclic = { email: 'a@b.co' };
+  cyclic.self = cyclic;
+  calls.push(['requestPasswordReset request with a cycle', () => auth.requestPasswordReset(cyclic)]);
+  calls.push(['signInWithEmail request with a BigInt', () => auth.signInWithEmail({ email: 'a@b.co', password: 10n })]);
+  calls.push(['signInWithEmail request with a throwing getter', () => auth.signInWithEmail({ email: 'a@b.co', get password() { throw new Error('getter'); } })]);
   calls.push(['verifyOtp both token and tokenHash', () => auth.verifyOtp({ token: '123456', tokenHash: 'a'.repeat(56), type: 'recovery' })]);
   calls.push(['handleRedirect url wrong type', () => auth.handleRedirect(42)]);
   calls.push([SERVER_REJECTS, () => auth.requestPasswordReset({ email: '<script>alert(1)</script>@x.io' })]);

@@ -287,6 +287,10 @@ test('bad options throw invalid_input from the constructor', () => {
     [{ url: server.url, storage: { getItem() {} } }, 'storage'],
     [{ url: server.url, timeoutMs: -1 }, 'timeoutMs'],
     [{ url: server.url, headers: { a: 1 } }, 'headers'],
+    // Header injection and names fetch would refuse fail here, not on every later call.
+    [{ url: server.url, headers: { 'X-Trace': 'a\r\nAuthorization: Bearer stolen' } }, 'headers'],
+    [{ url: server.url, headers: { 'bad name': 'v' } }, 'headers'],
+    [{ url: server.url, apiKey: 'key\nx-admin: 1' }, 'apiKey'],
   ]) {
     let thrown;
     try {

@@ -4,6 +4,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { Miniflare } from 'miniflare';
@@ -48,6 +49,8 @@ async function startWorkerd(env) {
       module('pkg/workerd.js'),
       module('pkg/wasm_auth_client.js'),
       module('pkg/auth-error.js'),
+      // The glue's own imports (wasm-bindgen snippets, e.g. the fetch helper).
+      ...readdirSync(path.join(root, 'pkg/snippets'), { recursive: true }).filter((f) => f.endsWith('.js')).map((f) => module(path.join('pkg/snippets', f))),
       { type: 'CompiledWasm', path: path.join(root, 'pkg/wasm_auth_client_bg.wasm') },
     ],
     compatibilityDate: '2026-04-01',
@@ -57,8 +60,12 @@ async function startWorkerd(env) {
     host: '127.0.0.1',
     port: 0,
   });
-  const url = (await mf.ready).toString().replace(/\/$/, '');
-  return { url, stop: () => mf.dispose() };
+  // A worker that fails to start still has a workerd process to stop.
+  const ready = await mf.ready.catch(async (error) => {
+    await mf.dispose();
+    throw error;
+  });
+  return { url: ready.toString().replace(/\/$/, ''), stop: () => mf.dispose() };
 }
 
 const runtimes = {

@@ -59,11 +59,11 @@ export class DevAids {
     return response.status === 204 || response.status === 201 ? null : response.json();
   }
   /** Mail sent to `email`, oldest first. */
-  outbox(email) {
-    return this.#json('GET', `/_dev/outbox?email=${encodeURIComponent(email)}`);
+  outbox(email, { last } = {}) {
+    return this.#json('GET', `/_dev/outbox?email=${encodeURIComponent(email)}${last ? `&last=${last}` : ''}`);
   }
   async lastMail(email) {
-    const mails = await this.outbox(email);
+    const mails = await this.outbox(email, { last: 1 });
     if (mails.length === 0) throw new Error(`no mail to ${email}`);
     return mails[mails.length - 1];
   }

@@ -108,7 +108,7 @@ impl Server {
 
     /// The newest email to `email`.
     pub async fn last_mail(&self, email: &str) -> Value {
-        let reply = self.call(Method::GET, &format!("/_dev/outbox?email={email}"), None, None).await;
+        let reply = self.call(Method::GET, &format!("/_dev/outbox?email={email}&last=1"), None, None).await;
         reply.json.as_array().and_then(|a| a.last()).cloned().unwrap_or_else(|| panic!("no mail to {email}"))
     }
 

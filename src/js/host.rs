@@ -1,0 +1,85 @@
+//! The JavaScript host: the clock, timers, randomness and `fetch`, the last through `host.js`
+//! (one boundary crossing per request), and JSON text handed to JavaScript as objects.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::http::{Host, Http, HttpRequest, HttpResponse, TransportError};
+
+#[wasm_bindgen(module = "/src/js/host.js")]
+extern "C" {
+    fn send(method: &str, url: &str, headers: &str, body: Option<String>, timeout_ms: u32) -> js_sys::Promise;
+    fn sleep(ms: u32) -> js_sys::Promise;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    // The global functions, not `window.*`: workers and servers have no window.
+    #[wasm_bindgen(js_name = setTimeout)]
+    pub fn set_timeout(handler: &js_sys::Function, ms: i32) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    pub fn clear_timeout(id: &JsValue);
+}
+
+/// The runtime's clock, timers and randomness.
+pub struct JsHost;
+
+impl Host for JsHost {
+    fn now(&self) -> f64 {
+        js_sys::Date::now() / 1000.0
+    }
+
+    async fn sleep(&self, ms: u32) {
+        let _ = JsFuture::from(sleep(ms)).await;
+    }
+
+    fn random_bytes(&self) -> Option<[u8; 64]> {
+        let crypto = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).ok().filter(|c| c.is_object())?;
+        let fill: js_sys::Function = js_sys::Reflect::get(&crypto, &JsValue::from_str("getRandomValues")).ok()?.dyn_into().ok()?;
+        let array = js_sys::Uint8Array::new_with_length(64);
+        fill.call1(&crypto, &array).ok()?;
+        let mut bytes = [0u8; 64];
+        array.copy_to(&mut bytes);
+        Some(bytes)
+    }
+}
+
+/// `fetch` with a per-request timeout.
+pub struct Fetch {
+    /// Milliseconds before a request is aborted.
+    pub timeout_ms: u32,
+}
+
+impl Http for Fetch {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        // One string instead of a list: no header name or value holds a line break (the
+        // constructors refuse such headers).
+        let mut headers = String::new();
+        for (name, value) in &request.headers {
+            headers.push_str(name);
+            headers.push('\n');
+            headers.push_str(value);
+            headers.push('\n');
+        }
+        let answer = JsFuture::from(send(request.method, &request.url, &headers, request.body, self.timeout_ms))
+            .await
+            .unwrap_or_else(|_| JsValue::from_str("network"));
+        if answer.as_string().is_some_and(|failure| failure == "timeout") {
+            return Err(TransportError::Timeout);
+        }
+        let Some(answer) = answer.dyn_ref::<js_sys::Array>() else { return Err(TransportError::Network) };
+        Ok(HttpResponse {
+            status: answer.get(0).as_f64().map_or(0, |s| s as u16),
+            body: answer.get(1).as_string().unwrap_or_default(),
+            error_code_header: answer.get(2).as_string(),
+            retry_after_header: answer.get(3).as_string(),
+        })
+    }
+}
+
+/// JSON text written by `JsonValue` as a plain JavaScript value: one `JSON.parse` is faster
+/// than building the object member by member across the boundary.
+pub fn parse(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap_or(JsValue::NULL)
+}
