@@ -284,8 +284,11 @@ fn default_message(status: u16) -> &'static str {
 
 /// "…you can only request this after 42 seconds." -> 42
 fn seconds_in_message(message: &str) -> Option<u32> {
-    let after = message.split("after ").nth(1)?;
-    after.split(' ').next()?.parse().ok()
+    // A byte search: `str::split` with a string pattern would ship core's two-way searcher
+    // and, through its panic path, `char` formatting (about 5 KB of wasm).
+    const MARK: &[u8] = b"after ";
+    let at = message.as_bytes().windows(MARK.len()).position(|w| w == MARK)?;
+    message.get(at + MARK.len()..)?.split(' ').next()?.parse().ok()
 }
 
 #[cfg(test)]

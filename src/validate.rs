@@ -23,7 +23,7 @@ pub fn email(field: &str, value: &str) -> Result<String> {
                 && domain.contains('.')
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
-                && !domain.contains("..")
+                && !domain.as_bytes().windows(2).any(|w| w == b"..")
                 && value.chars().all(|c| !c.is_whitespace() && !c.is_control() && !is_deceptive(c))
         }
         None => false,
