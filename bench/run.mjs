@@ -16,7 +16,7 @@ import { shippedFiles } from '../scripts/shipped-files.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const work = path.join(root, 'build/bench');
 mkdirSync(work, { recursive: true });
-const FLOWS = Number(process.env.BENCH_FLOWS ?? 200);
+const FLOWS = Number(process.env.BENCH_FLOWS ?? 1000);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 20);
 const MEMORY_FLOWS = Number(process.env.BENCH_MEMORY_FLOWS ?? 10_000);
 const version = (pkg) => JSON.parse(readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version;
