@@ -45,10 +45,11 @@ impl AdminClient {
     /// Sets a user's password; every session of that user ends.
     #[wasm_bindgen(js_name = updateUserPassword, unchecked_return_type = "Promise<User>")]
     pub fn update_user_password(&self, #[wasm_bindgen(js_name = userId, unchecked_param_type = "string")] user_id: JsValue, #[wasm_bindgen(unchecked_param_type = "{ password: string }")] request: JsValue) -> js_sys::Promise {
+        let request = input::fields(&request, "request");
         let admin = self.admin.clone();
         promise(async move {
             let id = user_id.as_string().ok_or_else(|| AuthError::invalid_input("userId", "must be a string"))?;
-            let password = input::fields(&request, "request")?.string("password")?;
+            let password = request?.string("password")?;
             Ok(user_to_js(&admin.update_user_password(&id, &password).await?))
         })
     }
@@ -56,11 +57,12 @@ impl AdminClient {
     /// A recovery link and code for `email` (no mail is sent).
     #[wasm_bindgen(js_name = generateRecoveryLink, unchecked_return_type = "Promise<GeneratedRecoveryLink>")]
     pub fn generate_recovery_link(&self, #[wasm_bindgen(unchecked_param_type = "string")] email: JsValue, #[wasm_bindgen(unchecked_param_type = "{ redirectTo?: string }")] options: Option<JsValue>) -> js_sys::Promise {
+        let options = options.filter(|o| o.is_object()).map(|o| input::fields(&o, "options")).transpose();
         let admin = self.admin.clone();
         promise(async move {
             let email = email.as_string().ok_or_else(|| AuthError::invalid_input("email", "must be a string"))?;
-            let redirect_to = match options.filter(|o| o.is_object()) {
-                Some(options) => input::fields(&options, "options")?.optional_string("redirectTo")?,
+            let redirect_to = match options? {
+                Some(options) => options.optional_string("redirectTo")?,
                 None => None,
             };
             let link = admin.generate_recovery_link(&email, redirect_to.as_deref()).await?;
@@ -89,9 +91,10 @@ impl AdminClient {
     /// Creates a user (confirmed unless `emailConfirm` is false).
     #[wasm_bindgen(js_name = createUser, unchecked_return_type = "Promise<User>")]
     pub fn create_user(&self, #[wasm_bindgen(unchecked_param_type = "CreateUserRequest")] request: JsValue) -> js_sys::Promise {
+        let request = input::fields(&request, "request");
         let admin = self.admin.clone();
         promise(async move {
-            let request = input::fields(&request, "request")?;
+            let request = request?;
             let email = request.string("email")?;
             let password = request.optional_string("password")?;
             let confirm = request.bool_or("emailConfirm", true)?;

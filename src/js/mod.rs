@@ -141,10 +141,12 @@ impl AuthClient {
     /// Emails a recovery code and link. Resolves the same way for unknown addresses.
     #[wasm_bindgen(js_name = requestPasswordReset, unchecked_return_type = "Promise<void>")]
     pub fn request_password_reset(&self, #[wasm_bindgen(unchecked_param_type = "PasswordResetRequest")] request: JsValue) -> js_sys::Promise {
+        // Read now: what the caller changes in the object after the call does not count.
+        let request = input::fields(&request, "request");
         let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
             loaded(ready).await;
-            let request = input::fields(&request, "request")?;
+            let request = request?;
             let email = request.string("email")?;
             let redirect_to = request.optional_string("redirectTo")?;
             let flow = match request.optional_string("flow")?.as_deref() {
@@ -161,10 +163,12 @@ impl AuthClient {
     /// session (event PASSWORD_RECOVERY).
     #[wasm_bindgen(js_name = verifyOtp, unchecked_return_type = "Promise<Session>")]
     pub fn verify_otp(&self, #[wasm_bindgen(unchecked_param_type = "VerifyOtpRequest")] request: JsValue) -> js_sys::Promise {
+        // Read now: what the caller changes in the object after the call does not count.
+        let request = input::fields(&request, "request");
         let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
             loaded(ready).await;
-            let request = input::fields(&request, "request")?;
+            let request = request?;
             crate::validate::otp_type("type", &request.string("type")?)?;
             let token = request.optional_string("token")?;
             let token_hash = request.optional_string("tokenHash")?;
@@ -229,10 +233,12 @@ impl AuthClient {
     /// Sets a new password for the signed-in user; the session is kept (event USER_UPDATED).
     #[wasm_bindgen(js_name = updatePassword, unchecked_return_type = "Promise<void>")]
     pub fn update_password(&self, #[wasm_bindgen(unchecked_param_type = "UpdatePasswordRequest")] request: JsValue) -> js_sys::Promise {
+        // Read now: what the caller changes in the object after the call does not count.
+        let request = input::fields(&request, "request");
         let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
             loaded(ready).await;
-            let request = input::fields(&request, "request")?;
+            let request = request?;
             let password = request.string("password")?;
             let current = request.optional_string("currentPassword")?;
             let nonce = request.optional_string("nonce")?;
@@ -244,10 +250,12 @@ impl AuthClient {
     /// Signs in with email and password (event SIGNED_IN).
     #[wasm_bindgen(js_name = signInWithEmail, unchecked_return_type = "Promise<Session>")]
     pub fn sign_in_with_email(&self, #[wasm_bindgen(unchecked_param_type = "SignInRequest")] request: JsValue) -> js_sys::Promise {
+        // Read now: what the caller changes in the object after the call does not count.
+        let request = input::fields(&request, "request");
         let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
             loaded(ready).await;
-            let request = input::fields(&request, "request")?;
+            let request = request?;
             let email = request.string("email")?;
             let password = request.string("password")?;
             let session = core.sign_in(&email, &password).await?;
@@ -258,11 +266,12 @@ impl AuthClient {
     /// Signs out (`local` by default; `global`, or `others` to keep this session).
     #[wasm_bindgen(js_name = signOut, unchecked_return_type = "Promise<void>")]
     pub fn sign_out(&self, #[wasm_bindgen(unchecked_param_type = "SignOutOptions")] options: Option<JsValue>) -> js_sys::Promise {
+        let options = options.filter(|o| !o.is_undefined() && !o.is_null()).map(|o| input::fields(&o, "options")).transpose();
         let (core, ready) = (self.core.clone(), self.ready.clone());
         promise(async move {
             loaded(ready).await;
-            let scope = match options.filter(|o| !o.is_undefined() && !o.is_null()) {
-                Some(options) => input::fields(&options, "options")?.optional_string("scope")?,
+            let scope = match options? {
+                Some(options) => options.optional_string("scope")?,
                 None => None,
             };
             let scope = match scope.as_deref() {

@@ -333,6 +333,20 @@ test('a throwing listener does not break the client or other listeners', async (
   assert.deepEqual(heard, ['SIGNED_IN']);
 });
 
+test('a request object is read when the call is made, not later', async () => {
+  const email = await signUp();
+  const auth = client();
+  const request = { email };
+  const pending = auth.requestPasswordReset(request);
+  request.email = 'someone-else@example.test';
+  await pending;
+  assert.equal((await server.dev.lastMail(email)).kind, 'recovery');
+  const signIn = { email, password: PASSWORD };
+  const signingIn = auth.signInWithEmail(signIn);
+  signIn.password = 'not-the-password';
+  assert.equal((await signingIn).user.email, email);
+});
+
 test('no credential in error messages', async () => {
   const email = await signUp();
   const auth = client();
