@@ -483,4 +483,96 @@ mod tests {
         }
         assert_eq!(parse("\"1\"").as_f64(), None);
     }
+
+    /// The same document as a `JsonValue`, numbers as serde_json wrote them.
+    fn from_serde(value: &serde_json::Value) -> JsonValue {
+        use serde_json::Value;
+        match value {
+            Value::Null => JsonValue::Null,
+            Value::Bool(b) => JsonValue::Bool(*b),
+            Value::Number(n) => JsonValue::Number(n.to_string()),
+            Value::String(s) => JsonValue::string(s),
+            Value::Array(items) => JsonValue::Array(items.iter().map(from_serde).collect()),
+            Value::Object(members) => JsonValue::Object(members.iter().map(|(k, v)| (k.clone(), from_serde(v))).collect()),
+        }
+    }
+
+    /// A small deterministic generator (xorshift), so these checks need no extra crate.
+    struct Random(u64);
+
+    impl Random {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+
+        fn value(&mut self, depth: usize) -> serde_json::Value {
+            use serde_json::Value;
+            match self.below(if depth > 4 { 4 } else { 6 }) {
+                0 => Value::Null,
+                1 => Value::Bool(self.below(2) == 1),
+                2 => match self.below(3) {
+                    0 => Value::from(self.below(u64::MAX) as i64),
+                    1 => Value::from(self.below(1 << 40) as f64 / 1024.0),
+                    _ => Value::from(-(self.below(1000) as f64) * 1e-7),
+                },
+                3 => Value::String(self.text()),
+                4 => Value::Array((0..self.below(4)).map(|_| self.value(depth + 1)).collect()),
+                _ => Value::Object((0..self.below(4)).map(|_| (self.text(), self.value(depth + 1))).collect()),
+            }
+        }
+
+        fn text(&mut self) -> String {
+            const PIECES: [&str; 12] = ["a", "Z", " ", "\"", "\\", "/", "\n", "\u{1}", "\u{1f}", "é", "中", "😀"];
+            (0..self.below(6)).map(|_| PIECES[self.below(PIECES.len() as u64) as usize]).collect()
+        }
+    }
+
+    #[test]
+    fn agrees_with_serde_json_on_generated_documents() {
+        let mut random = Random(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..2_000 {
+            let expected = random.value(0);
+            for text in [serde_json::to_string(&expected).unwrap(), serde_json::to_string_pretty(&expected).unwrap()] {
+                let ours = JsonValue::parse(&text).unwrap_or_else(|| panic!("refused {text}"));
+                assert_eq!(ours, from_serde(&expected), "{text}");
+                // What we write reads back as the same value.
+                assert_eq!(JsonValue::parse(&ours.stringify()).as_ref(), Some(&ours), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn never_panics_on_damaged_input() {
+        let mut random = Random(0xD1B5_4A32_D192_ED03);
+        for _ in 0..2_000 {
+            let mut bytes = serde_json::to_string(&random.value(0)).unwrap().into_bytes();
+            // Cut, duplicate or overwrite a few bytes, keeping the text UTF-8 (it is a &str).
+            for _ in 0..1 + random.below(3) {
+                if bytes.is_empty() {
+                    break;
+                }
+                let at = random.below(bytes.len() as u64) as usize;
+                match random.below(3) {
+                    0 => bytes.truncate(at),
+                    1 => bytes.insert(at, bytes[at]),
+                    _ => bytes[at] = b"{}[]\",:0e-\\ux"[random.below(12) as usize],
+                }
+            }
+            let Ok(text) = String::from_utf8(bytes) else { continue };
+            let ours = JsonValue::parse(&text);
+            // The same verdict as serde_json, except for numbers too large for an f64, which
+            // JSON's grammar (and JSON.parse) accepts and serde_json refuses.
+            match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(_) => assert!(ours.is_some(), "refused {text}"),
+                Err(e) if e.to_string().contains("number out of range") => {}
+                Err(_) => assert!(ours.is_none(), "accepted {text}"),
+            }
+            if let Some(value) = ours {
+                assert_eq!(JsonValue::parse(&value.stringify()).as_ref(), Some(&value), "{text}");
+            }
+        }
+    }
 }
