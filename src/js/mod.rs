@@ -48,12 +48,6 @@ fn user_to_js(user: &User) -> JsValue {
     host::parse(user.json())
 }
 
-/// Waits for an asynchronous store to be read.
-async fn loaded(ready: Option<js_sys::Promise>) {
-    if let Some(ready) = ready {
-        let _ = JsFuture::from(ready).await;
-    }
-}
 
 /// Runs `work` as a Promise; an `AuthError` rejects it.
 fn promise<F>(work: F) -> js_sys::Promise
@@ -138,14 +132,26 @@ impl AuthClient {
         Ok(AuthClient { core, ready, _auto_refresh: auto_refresh, _tab_sync: tab_sync, user_js })
     }
 
+    /// Runs `work` once an asynchronous store has been read (at once for the others), as a
+    /// Promise. One non-generic wrapper for every method: the waiting is not repeated in each
+    /// method's state machine. Methods read the caller's request object before this, so that a
+    /// change to it after the call does not count.
+    fn when_loaded(&self, work: std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, AuthError>>>>) -> js_sys::Promise {
+        let ready = self.ready.clone();
+        boxed_promise(Box::pin(async move {
+            if let Some(ready) = ready {
+                let _ = JsFuture::from(ready).await;
+            }
+            work.await
+        }))
+    }
+
     /// Emails a recovery code and link. Resolves the same way for unknown addresses.
     #[wasm_bindgen(js_name = requestPasswordReset, unchecked_return_type = "Promise<void>")]
     pub fn request_password_reset(&self, #[wasm_bindgen(unchecked_param_type = "PasswordResetRequest")] request: JsValue) -> js_sys::Promise {
-        // Read now: what the caller changes in the object after the call does not count.
         let request = input::fields(&request, "request");
-        let (core, ready) = (self.core.clone(), self.ready.clone());
-        promise(async move {
-            loaded(ready).await;
+        let core = self.core.clone();
+        self.when_loaded(Box::pin(async move {
             let request = request?;
             let email = request.string("email")?;
             let redirect_to = request.optional_string("redirectTo")?;
@@ -156,18 +162,16 @@ impl AuthClient {
             };
             core.request_password_reset(&email, redirect_to.as_deref(), flow).await?;
             Ok(JsValue::UNDEFINED)
-        })
+        }))
     }
 
     /// Verifies the emailed code (or the link's token hash) and signs in with the recovery
     /// session (event PASSWORD_RECOVERY).
     #[wasm_bindgen(js_name = verifyOtp, unchecked_return_type = "Promise<Session>")]
     pub fn verify_otp(&self, #[wasm_bindgen(unchecked_param_type = "VerifyOtpRequest")] request: JsValue) -> js_sys::Promise {
-        // Read now: what the caller changes in the object after the call does not count.
         let request = input::fields(&request, "request");
-        let (core, ready) = (self.core.clone(), self.ready.clone());
-        promise(async move {
-            loaded(ready).await;
+        let core = self.core.clone();
+        self.when_loaded(Box::pin(async move {
             let request = request?;
             crate::validate::otp_type("type", &request.string("type")?)?;
             let token = request.optional_string("token")?;
@@ -180,7 +184,7 @@ impl AuthClient {
             };
             let session = core.verify_recovery(proof).await?;
             Ok(session_to_js(&session))
-        })
+        }))
     }
 
     /// Reads a pasted recovery link: `{tokenHash}`, `{code}` or `{error, serverCode,
@@ -213,9 +217,8 @@ impl AuthClient {
     /// when there is nothing to consume.
     #[wasm_bindgen(js_name = handleRedirect, unchecked_return_type = "Promise<Session | null>")]
     pub fn handle_redirect(&self, #[wasm_bindgen(unchecked_param_type = "string")] url: Option<JsValue>) -> js_sys::Promise {
-        let (core, ready) = (self.core.clone(), self.ready.clone());
-        promise(async move {
-            loaded(ready).await;
+        let core = self.core.clone();
+        self.when_loaded(Box::pin(async move {
             let (url, from_address_bar) = match url.filter(|u| !u.is_undefined() && !u.is_null()) {
                 Some(url) => (url.as_string().ok_or_else(|| AuthError::invalid_input("url", "must be a string"))?, false),
                 None => (address_bar().ok_or_else(|| AuthError::invalid_input("url", "is required outside a browser page"))?, true),
@@ -227,49 +230,44 @@ impl AuthClient {
                 replace_address_bar(&link::without_auth_params(&url));
             }
             Ok(result?.as_ref().map_or(JsValue::NULL, session_to_js))
-        })
+        }))
     }
 
     /// Sets a new password for the signed-in user; the session is kept (event USER_UPDATED).
     #[wasm_bindgen(js_name = updatePassword, unchecked_return_type = "Promise<void>")]
     pub fn update_password(&self, #[wasm_bindgen(unchecked_param_type = "UpdatePasswordRequest")] request: JsValue) -> js_sys::Promise {
-        // Read now: what the caller changes in the object after the call does not count.
         let request = input::fields(&request, "request");
-        let (core, ready) = (self.core.clone(), self.ready.clone());
-        promise(async move {
-            loaded(ready).await;
+        let core = self.core.clone();
+        self.when_loaded(Box::pin(async move {
             let request = request?;
             let password = request.string("password")?;
             let current = request.optional_string("currentPassword")?;
             let nonce = request.optional_string("nonce")?;
             core.update_password(&password, current.as_deref(), nonce.as_deref()).await?;
             Ok(JsValue::UNDEFINED)
-        })
+        }))
     }
 
     /// Signs in with email and password (event SIGNED_IN).
     #[wasm_bindgen(js_name = signInWithEmail, unchecked_return_type = "Promise<Session>")]
     pub fn sign_in_with_email(&self, #[wasm_bindgen(unchecked_param_type = "SignInRequest")] request: JsValue) -> js_sys::Promise {
-        // Read now: what the caller changes in the object after the call does not count.
         let request = input::fields(&request, "request");
-        let (core, ready) = (self.core.clone(), self.ready.clone());
-        promise(async move {
-            loaded(ready).await;
+        let core = self.core.clone();
+        self.when_loaded(Box::pin(async move {
             let request = request?;
             let email = request.string("email")?;
             let password = request.string("password")?;
             let session = core.sign_in(&email, &password).await?;
             Ok(session_to_js(&session))
-        })
+        }))
     }
 
     /// Signs out (`local` by default; `global`, or `others` to keep this session).
     #[wasm_bindgen(js_name = signOut, unchecked_return_type = "Promise<void>")]
     pub fn sign_out(&self, #[wasm_bindgen(unchecked_param_type = "SignOutOptions")] options: Option<JsValue>) -> js_sys::Promise {
         let options = options.filter(|o| !o.is_undefined() && !o.is_null()).map(|o| input::fields(&o, "options")).transpose();
-        let (core, ready) = (self.core.clone(), self.ready.clone());
-        promise(async move {
-            loaded(ready).await;
+        let core = self.core.clone();
+        self.when_loaded(Box::pin(async move {
             let scope = match options? {
                 Some(options) => options.optional_string("scope")?,
                 None => None,
@@ -282,7 +280,7 @@ impl AuthClient {
             };
             core.sign_out(scope).await?;
             Ok(JsValue::UNDEFINED)
-        })
+        }))
     }
 
     /// The cached user, synchronously and without a request; `null` when signed out.
@@ -303,28 +301,25 @@ impl AuthClient {
     /// The session, refreshed first if it is about to expire; `null` when signed out.
     #[wasm_bindgen(js_name = getSession, unchecked_return_type = "Promise<Session | null>")]
     pub fn get_session(&self) -> js_sys::Promise {
-        let (core, ready) = (self.core.clone(), self.ready.clone());
-        promise(async move {
-            loaded(ready).await; Ok(core.session().await?.as_ref().map_or(JsValue::NULL, session_to_js)) })
+        let core = self.core.clone();
+        self.when_loaded(Box::pin(async move { Ok(core.session().await?.as_ref().map_or(JsValue::NULL, session_to_js)) }))
     }
 
     /// The user as the server has it now.
     #[wasm_bindgen(js_name = getUser, unchecked_return_type = "Promise<User>")]
     pub fn get_user(&self) -> js_sys::Promise {
-        let (core, ready) = (self.core.clone(), self.ready.clone());
-        promise(async move {
-            loaded(ready).await; Ok(user_to_js(&core.user().await?)) })
+        let core = self.core.clone();
+        self.when_loaded(Box::pin(async move { Ok(user_to_js(&core.user().await?)) }))
     }
 
     /// Emails a reauthentication code, for servers that require one to change the password.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn reauthenticate(&self) -> js_sys::Promise {
-        let (core, ready) = (self.core.clone(), self.ready.clone());
-        promise(async move {
-            loaded(ready).await;
+        let core = self.core.clone();
+        self.when_loaded(Box::pin(async move {
             core.reauthenticate().await?;
             Ok(JsValue::UNDEFINED)
-        })
+        }))
     }
 
     /// Calls `callback(event, session)` after each change; returns a function that unsubscribes.

@@ -47,7 +47,8 @@ let counter = 0;
 const freshEmail = (tag) => `${tag}-${Date.now()}-${(counter += 1)}-${Math.random().toString(36).slice(2, 8)}@matrix.test`;
 const PASSWORD = 'first-password-1';
 
-function memoryStorage(overrides = {}) {
+/** A synchronous storage object whose contents a test can read (`map`). */
+export function memoryStorage(overrides = {}) {
   const map = new Map();
   return {
     map,

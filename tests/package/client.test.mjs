@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { AuthClient, AuthError, isAuthError } from '../../pkg/node.js';
 import { startDevserver, freshEmail } from '../support/devserver.mjs';
+import { memoryStorage } from '../matrix/scenarios.mjs';
 
 const PASSWORD = 'first-password-1';
 let server;
@@ -23,17 +24,6 @@ async function signUp(email = freshEmail('pkg'), password = PASSWORD) {
   const response = await fetch(`${server.url}/signup`, { method: 'POST', body: JSON.stringify({ email, password }) });
   assert.equal(response.status, 200);
   return email;
-}
-
-/** A synchronous storage object whose contents the test can read. */
-function recordingStorage() {
-  const map = new Map();
-  return {
-    map,
-    getItem: (key) => (map.has(key) ? map.get(key) : null),
-    setItem: (key, value) => void map.set(key, String(value)),
-    removeItem: (key) => void map.delete(key),
-  };
 }
 
 function client(options = {}) {
@@ -237,7 +227,7 @@ test('a request that hangs past timeoutMs fails with timeout', async () => {
 
 test('the store: one record under the key, a reload sees the user, the pending email survives', async () => {
   const email = await signUp();
-  const storage = recordingStorage();
+  const storage = memoryStorage();
   const first = client({ storage, storageKey: 'app' });
   await first.requestPasswordReset({ email });
   assert.equal(storage.map.get('app:recovery-email'), email);
@@ -261,7 +251,7 @@ test('the store: one record under the key, a reload sees the user, the pending e
 
 test('a damaged record is removed and means signed out, never a throw', async () => {
   for (const damaged of ['{"access_token":', '[]', '{}', '{"access_token":"a","refresh_token":"r","expires_at":1}', 'null', '"text"']) {
-    const storage = recordingStorage();
+    const storage = memoryStorage();
     storage.map.set('wasm-auth-client', damaged);
     const auth = client({ storage });
     assert.equal(auth.getCachedUser(), null, damaged);
@@ -398,7 +388,7 @@ test('the type declarations export the documented API without any', () => {
 /** A signed-in storage whose record says the access token expires `inSeconds` from now. */
 async function storageExpiringIn(inSeconds) {
   const email = await signUp();
-  const storage = recordingStorage();
+  const storage = memoryStorage();
   await client({ storage }).signInWithEmail({ email, password: PASSWORD });
   const record = JSON.parse(storage.map.get('wasm-auth-client'));
   record.expires_at = Date.now() / 1000 + inSeconds;
@@ -494,7 +484,7 @@ async function followLink(link) {
 
 test('handleRedirect: PKCE link, exchanged with the verifier kept since the request', async () => {
   const email = await signUp();
-  const storage = recordingStorage();
+  const storage = memoryStorage();
   const auth = client({ storage });
   const events = [];
   auth.onAuthChange((event) => events.push(event));
