@@ -48,7 +48,7 @@ impl Devserver {
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         let request = ureq::request(method, &format!("{}{path}", self.url));
         let response = match body {
-            Some(b) => request.send_string(&b.to_string()),
+            Some(b) => request.set("content-type", "application/json").send_string(&b.to_string()),
             None => request.call(),
         };
         let response = match response {

@@ -38,6 +38,8 @@ pub struct Config {
     /// Base URL written into email links.
     pub api_external_url: String,
     pub disable_signup: bool,
+    /// Email changes are confirmed from both addresses (`GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED`).
+    pub secure_email_change_enabled: bool,
     pub require_reauthentication: bool,
     pub require_current_password: bool,
     /// Sessions older than this need a nonce to change the password (GoTrue hard-codes 24 h;
@@ -49,7 +51,27 @@ pub struct Config {
     pub flow_state_expiry: Duration,
     /// bcrypt work factor: GoTrue uses bcrypt's default (10); tests may lower it.
     pub bcrypt_cost: u32,
+    /// Failed verifications a client (IP, or `GOTRUE_RATE_LIMIT_HEADER`) may make per five
+    /// minutes before `/verify` answers 429 (`GOTRUE_RATE_LIMIT_VERIFY`).
+    pub rate_limit_verify: u32,
+    /// The header that names the client for per-IP limits, behind a proxy.
+    pub rate_limit_header: Option<String>,
+    /// Wrong codes for one user after which the outstanding code is void (devserver only).
+    pub verify_max_failures: u32,
+    /// `/_dev/` aids on (default) or off (`--no-dev-endpoints`, `AUTH_DEVSERVER_DEV_ENDPOINTS=false`).
+    pub dev_endpoints: bool,
+    /// Host names requests may carry (DNS-rebinding defence); empty list = loopback names only,
+    /// `*` = any. The bound address and `API_EXTERNAL_URL`'s host are always allowed.
+    pub allowed_hosts: Vec<String>,
+    /// True when `GOTRUE_JWT_SECRET` was not set and the public `supabase start` secret is used.
+    pub jwt_secret_is_default: bool,
+    /// The address the server listens on (`--host`); allowed as a `Host` name.
+    pub bind_host: String,
 }
+
+/// Upper bound for any configured lifetime or interval: ten years. Keeps every sum with a
+/// timestamp in milliseconds far from overflow.
+pub const MAX_CONFIG_SECONDS: i64 = 10 * 365 * 86_400;
 
 impl Config {
     /// Reads the configuration through `lookup` (the process environment in `main`, a map in
@@ -57,10 +79,12 @@ impl Config {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>, port: u16) -> Result<Self, String> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let own_url = format!("http://127.0.0.1:{port}");
+        // Every number is capped: no setting can push a time computation into overflow.
         let int = |name: &str, default: i64| -> Result<i64, String> {
             get(name).map_or(Ok(default), |v| {
                 v.trim()
                     .parse::<i64>()
+                    .map(|n| n.clamp(-MAX_CONFIG_SECONDS, MAX_CONFIG_SECONDS))
                     .map_err(|_| format!("{name}: expected an integer, got {v:?}"))
             })
         };
@@ -71,6 +95,7 @@ impl Config {
             get(name).map_or(Ok(default), |v| parse_duration(&v).ok_or(format!("{name}: expected a duration such as 60s or 1m, got {v:?}")))
         };
 
+        let jwt_secret_is_default = get("GOTRUE_JWT_SECRET").is_none();
         let jwt_secret = get("GOTRUE_JWT_SECRET").unwrap_or_else(|| DEFAULT_JWT_SECRET.to_string());
         if jwt_secret.len() < 32 {
             return Err("GOTRUE_JWT_SECRET: must be at least 32 characters".into());
@@ -103,6 +128,7 @@ impl Config {
                 .trim_end_matches('/')
                 .to_string(),
             disable_signup: boolean("GOTRUE_DISABLE_SIGNUP", false)?,
+            secure_email_change_enabled: boolean("GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED", true)?,
             require_reauthentication: boolean("GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_REAUTHENTICATION", false)?,
             require_current_password: boolean("GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_CURRENT_PASSWORD", false)?,
             reauthentication_session_age: duration("AUTH_DEVSERVER_REAUTHENTICATION_AFTER", Duration::from_secs(24 * 3600))?,
@@ -112,7 +138,43 @@ impl Config {
             flow_state_expiry: duration("GOTRUE_EXTERNAL_FLOW_STATE_EXPIRY_DURATION", Duration::from_secs(300))?
                 .max(Duration::from_secs(300)),
             bcrypt_cost: int("AUTH_DEVSERVER_BCRYPT_COST", bcrypt::DEFAULT_COST as i64)?.clamp(4, 31) as u32,
+            rate_limit_verify: int("GOTRUE_RATE_LIMIT_VERIFY", 30)?.clamp(0, u32::MAX as i64) as u32,
+            rate_limit_header: get("GOTRUE_RATE_LIMIT_HEADER").map(|h| h.trim().to_ascii_lowercase()),
+            verify_max_failures: int("AUTH_DEVSERVER_VERIFY_MAX_FAILURES", 5)?.clamp(1, 1000) as u32,
+            dev_endpoints: boolean("AUTH_DEVSERVER_DEV_ENDPOINTS", true)?,
+            allowed_hosts: get("AUTH_DEVSERVER_ALLOWED_HOSTS").map(|v| split_list(&v.to_ascii_lowercase())).unwrap_or_default(),
+            jwt_secret_is_default,
+            bind_host: "127.0.0.1".into(),
         })
+    }
+
+    /// Refuses to serve beyond this machine with the public default secret: anyone who can reach
+    /// the server could mint a service_role key with it.
+    pub fn check_exposure(&self) -> Result<(), String> {
+        if self.jwt_secret_is_default && !is_loopback_name(&self.bind_host) {
+            return Err(format!(
+                "refusing to listen on {} with the public default JWT secret: set GOTRUE_JWT_SECRET (at least 32 characters), or bind a loopback address",
+                self.bind_host
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether a request's `Host` name (without port) may reach this server. Loopback names,
+    /// the bound address and `API_EXTERNAL_URL`'s host always may; others only when listed in
+    /// `AUTH_DEVSERVER_ALLOWED_HOSTS` (or that list is `*`). Defeats DNS rebinding: a page on
+    /// `evil.test` that re-resolves to 127.0.0.1 still sends `Host: evil.test`.
+    pub fn host_allowed(&self, name: &str) -> bool {
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        let name = name.trim_start_matches('[').trim_end_matches(']');
+        if is_loopback_name(name) || self.allowed_hosts.iter().any(|h| h == "*" || h.trim_start_matches('[').trim_end_matches(']') == name) {
+            return true;
+        }
+        let bound = self.bind_host.to_ascii_lowercase();
+        if bound.trim_start_matches('[').trim_end_matches(']') == name {
+            return true;
+        }
+        url::Url::parse(&self.api_external_url).ok().and_then(|u| u.host_str().map(|h| h.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase())).is_some_and(|h| h == name)
     }
 
     /// A configuration with every default, for tests.
@@ -120,6 +182,15 @@ impl Config {
         // The defaults themselves are valid, so this cannot fail.
         Self::from_lookup(|_| None, 9999).unwrap_or_else(|e| panic!("default configuration is invalid: {e}"))
     }
+}
+
+/// `localhost` (and its subdomains, which resolvers keep on loopback) or a loopback IP.
+pub fn is_loopback_name(name: &str) -> bool {
+    let name = name.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+    if name == "localhost" || name.ends_with(".localhost") {
+        return true;
+    }
+    name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 fn parse_bool(v: &str) -> Option<bool> {
@@ -131,10 +202,17 @@ fn parse_bool(v: &str) -> Option<bool> {
 }
 
 /// Parses Go-style durations (`90s`, `1m30s`, `500ms`, `1h`); a bare number means seconds.
+/// `None` for anything malformed, negative, non-finite (`inf`, `NaN`) or longer than
+/// [`MAX_CONFIG_SECONDS`]: values from clients pass through here, so nothing may panic.
 pub fn parse_duration(v: &str) -> Option<Duration> {
     let v = v.trim();
-    if let Ok(secs) = v.parse::<f64>() {
-        return (secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+    if v.is_empty() {
+        return None;
+    }
+    let limit = Duration::from_secs(MAX_CONFIG_SECONDS as u64);
+    let checked = |secs: f64| Duration::try_from_secs_f64(secs).ok().filter(|d| *d <= limit);
+    if v.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return checked(v.parse::<f64>().ok()?);
     }
     let mut total = Duration::ZERO;
     let mut rest = v;
@@ -151,7 +229,7 @@ pub fn parse_duration(v: &str) -> Option<Duration> {
             _ => return None,
         };
         rest = &rest[unit_len..];
-        total += Duration::from_secs_f64(number * unit);
+        total = total.checked_add(checked(number * unit)?).filter(|t| *t <= limit)?;
     }
     Some(total)
 }
@@ -214,6 +292,9 @@ pub struct Flags {
     /// Directory served at /pkg/ (the built npm package).
     #[arg(long)]
     pub pkg: Option<PathBuf>,
+    /// Turn the /_dev/ test aids (outbox, request log, faults, clock) off.
+    #[arg(long)]
+    pub no_dev_endpoints: bool,
 }
 
 #[cfg(test)]
@@ -240,6 +321,51 @@ mod tests {
         assert_eq!(c.password_min_length, 6);
         let bad = Config::from_lookup(|k| (k == "GOTRUE_JWT_EXP").then(|| "soon".into()), 1);
         assert!(bad.unwrap_err().contains("GOTRUE_JWT_EXP"));
+    }
+
+    #[test]
+    fn durations_from_clients_never_panic() {
+        for bad in ["inf", "NaN", "-5", "1e400", "99999999999999999999h", "9223372036854775807s", "1.5.5s", "h", ".", ""] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+        assert_eq!(parse_duration("87600h"), Some(Duration::from_secs(MAX_CONFIG_SECONDS as u64)));
+        assert_eq!(parse_duration("87601h"), None);
+    }
+
+    #[test]
+    fn default_secret_only_on_loopback() {
+        let mut c = Config::defaults();
+        for host in ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"] {
+            c.bind_host = host.into();
+            assert!(c.check_exposure().is_ok(), "{host}");
+        }
+        for host in ["0.0.0.0", "192.168.1.2", "::", "example.test"] {
+            c.bind_host = host.into();
+            assert!(c.check_exposure().unwrap_err().contains("GOTRUE_JWT_SECRET"), "{host}");
+        }
+        let explicit = Config::from_lookup(|k| (k == "GOTRUE_JWT_SECRET").then(|| "x".repeat(40)), 1).unwrap();
+        let explicit = Config { bind_host: "0.0.0.0".into(), ..explicit };
+        assert!(explicit.check_exposure().is_ok());
+    }
+
+    #[test]
+    fn hosts_that_may_reach_the_server() {
+        let c = Config::defaults();
+        for ok in ["127.0.0.1", "localhost", "LOCALHOST.", "app.localhost", "[::1]", "::1"] {
+            assert!(c.host_allowed(ok), "{ok}");
+        }
+        for bad in ["evil.test", "127.0.0.1.evil.test", "localhost.evil.test", "10.0.0.1"] {
+            assert!(!c.host_allowed(bad), "{bad}");
+        }
+        let listed = Config::from_lookup(|k| match k {
+            "AUTH_DEVSERVER_ALLOWED_HOSTS" => Some("dev.example.test, Other.test".into()),
+            "API_EXTERNAL_URL" => Some("https://auth.example.test/".into()),
+            _ => None,
+        }, 1).unwrap();
+        assert!(listed.host_allowed("dev.example.test") && listed.host_allowed("other.test") && listed.host_allowed("auth.example.test"));
+        assert!(!listed.host_allowed("evil.test"));
+        let any = Config::from_lookup(|k| (k == "AUTH_DEVSERVER_ALLOWED_HOSTS").then(|| "*".into()), 1).unwrap();
+        assert!(any.host_allowed("evil.test"));
     }
 
     #[test]

@@ -16,7 +16,15 @@ pub fn token_hash(email: &str, otp: &str) -> String {
     hex(&Sha224::digest(format!("{}{}", email.to_lowercase(), otp).as_bytes()))
 }
 
-/// Legacy refresh-token format: 12 lower-case alphanumerics (protocol §5.6).
+/// A random password nobody knows (GoTrue's `password.Generate(64, 10, 1, …)` for users a magic
+/// link creates): 64 characters, letters and digits.
+pub fn random_secret() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let mut rng = rand::thread_rng();
+    (0..64).map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())])).collect()
+}
+
+/// Legacy refresh-token format: 12 lower-case alphanumerics (GoTrue's `GenerateRefreshToken`).
 pub fn generate_refresh_token() -> String {
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::thread_rng();

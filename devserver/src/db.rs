@@ -78,6 +78,17 @@ CREATE INDEX IF NOT EXISTS flow_states_user_id ON flow_states(user_id);
 CREATE INDEX IF NOT EXISTS outbox_recipient ON outbox(recipient);
 ";
 
+/// Changes to a database made by an earlier version (`data/demo.sqlite` survives upgrades),
+/// applied in order; `PRAGMA user_version` counts those already applied.
+const MIGRATIONS: [&str; 1] = ["
+ALTER TABLE users ADD COLUMN verify_failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN invited_at INTEGER;
+ALTER TABLE users ADD COLUMN email_change TEXT;
+ALTER TABLE users ADD COLUMN email_change_token_current TEXT;
+ALTER TABLE users ADD COLUMN email_change_token_new TEXT;
+ALTER TABLE users ADD COLUMN email_change_sent_at INTEGER;
+"];
+
 /// The database handle shared by all requests.
 pub struct Db(Mutex<Connection>);
 
@@ -89,6 +100,10 @@ impl Db {
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }
         conn.execute_batch(SCHEMA)?;
+        let applied: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        for (version, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
+            conn.execute_batch(&format!("BEGIN; {migration} PRAGMA user_version = {}; COMMIT;", version + 1))?;
+        }
         Ok(Db(Mutex::new(conn)))
     }
 
@@ -145,11 +160,20 @@ pub struct User {
     pub banned_until: Option<Millis>,
     pub created_at: Millis,
     pub updated_at: Millis,
+    /// Wrong codes given against the outstanding tokens; at the limit the tokens are void.
+    pub verify_failures: u32,
+    pub invited_at: Option<Millis>,
+    /// The address an email change moves to (`new_email` in the user object).
+    pub email_change: Option<String>,
+    pub email_change_token_current: Option<String>,
+    pub email_change_token_new: Option<String>,
+    pub email_change_sent_at: Option<Millis>,
 }
 
 const USER_COLUMNS: &str = "id, identity_id, aud, role, email, encrypted_password, email_confirmed_at, confirmation_sent_at, \
     recovery_sent_at, reauthentication_sent_at, last_sign_in_at, confirmation_token, recovery_token, \
-    reauthentication_token, app_metadata, user_metadata, banned_until, created_at, updated_at";
+    reauthentication_token, app_metadata, user_metadata, banned_until, created_at, updated_at, verify_failures, invited_at, \
+    email_change, email_change_token_current, email_change_token_new, email_change_sent_at";
 
 impl User {
     /// A new email user, not yet stored.
@@ -174,6 +198,12 @@ impl User {
             banned_until: None,
             created_at: now,
             updated_at: now,
+            verify_failures: 0,
+            invited_at: None,
+            email_change: None,
+            email_change_token_current: None,
+            email_change_token_new: None,
+            email_change_sent_at: None,
         }
     }
 
@@ -202,6 +232,12 @@ impl User {
             banned_until: row.get(16)?,
             created_at: row.get(17)?,
             updated_at: row.get(18)?,
+            verify_failures: row.get(19)?,
+            invited_at: row.get(20)?,
+            email_change: row.get(21)?,
+            email_change_token_current: row.get(22)?,
+            email_change_token_new: row.get(23)?,
+            email_change_sent_at: row.get(24)?,
         })
     }
 
@@ -215,6 +251,7 @@ impl User {
         self.recovery_sent_at = None;
         self.reauthentication_token = None;
         self.reauthentication_sent_at = None;
+        self.verify_failures = 0;
     }
 
     pub fn is_confirmed(&self) -> bool {
@@ -248,11 +285,16 @@ impl User {
             ("reauthentication_sent_at", self.reauthentication_sent_at),
             ("last_sign_in_at", self.last_sign_in_at),
             ("banned_until", self.banned_until),
+            ("invited_at", self.invited_at),
+            ("email_change_sent_at", self.email_change_sent_at),
         ];
         for (key, value) in optional {
             if let Some(ms) = value {
                 user[key] = json!(rfc3339(ms));
             }
+        }
+        if let Some(new_email) = &self.email_change {
+            user["new_email"] = json!(new_email);
         }
         user
     }
@@ -274,12 +316,13 @@ impl User {
 
 pub fn insert_user(conn: &Connection, u: &User) -> ApiResult<()> {
     conn.execute(
-        &format!("INSERT INTO users ({USER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"),
+        &format!("INSERT INTO users ({USER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"),
         params![
             u.id, u.identity_id, u.aud, u.role, u.email, u.encrypted_password, u.email_confirmed_at,
             u.confirmation_sent_at, u.recovery_sent_at, u.reauthentication_sent_at, u.last_sign_in_at,
             u.confirmation_token, u.recovery_token, u.reauthentication_token, u.app_metadata.to_string(),
-            u.user_metadata.to_string(), u.banned_until, u.created_at, u.updated_at
+            u.user_metadata.to_string(), u.banned_until, u.created_at, u.updated_at, u.verify_failures, u.invited_at,
+            u.email_change, u.email_change_token_current, u.email_change_token_new, u.email_change_sent_at
         ],
     )
     .map_err(db_err)?;
@@ -292,13 +335,15 @@ pub fn save_user(conn: &Connection, u: &User) -> ApiResult<()> {
         "UPDATE users SET aud = ?2, role = ?3, email = ?4, encrypted_password = ?5, email_confirmed_at = ?6,
             confirmation_sent_at = ?7, recovery_sent_at = ?8, reauthentication_sent_at = ?9, last_sign_in_at = ?10,
             confirmation_token = ?11, recovery_token = ?12, reauthentication_token = ?13, app_metadata = ?14,
-            user_metadata = ?15, banned_until = ?16, updated_at = ?17
+            user_metadata = ?15, banned_until = ?16, updated_at = ?17, verify_failures = ?18, invited_at = ?19,
+            email_change = ?20, email_change_token_current = ?21, email_change_token_new = ?22, email_change_sent_at = ?23
          WHERE id = ?1",
         params![
             u.id, u.aud, u.role, u.email, u.encrypted_password, u.email_confirmed_at, u.confirmation_sent_at,
             u.recovery_sent_at, u.reauthentication_sent_at, u.last_sign_in_at, u.confirmation_token,
             u.recovery_token, u.reauthentication_token, u.app_metadata.to_string(), u.user_metadata.to_string(),
-            u.banned_until, u.updated_at
+            u.banned_until, u.updated_at, u.verify_failures, u.invited_at, u.email_change, u.email_change_token_current,
+            u.email_change_token_new, u.email_change_sent_at
         ],
     )
     .map_err(db_err)?;
@@ -339,12 +384,14 @@ impl TokenColumn {
     }
 }
 
-pub fn list_users(conn: &Connection, page: u32, per_page: u32) -> ApiResult<(Vec<User>, u64)> {
+pub fn list_users(conn: &Connection, page: u64, per_page: u64) -> ApiResult<(Vec<User>, u64)> {
     let total: u64 = conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0)).map_err(db_err)?;
     let mut stmt = conn
         .prepare(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY created_at DESC, id LIMIT ?1 OFFSET ?2"))
         .map_err(db_err)?;
-    let offset = u64::from(page.saturating_sub(1)) * u64::from(per_page);
+    // SQLite integers are i64: a page past the end just finds nothing.
+    let offset = i64::try_from(page.saturating_sub(1).saturating_mul(per_page)).unwrap_or(i64::MAX);
+    let per_page = i64::try_from(per_page).unwrap_or(i64::MAX);
     let users = stmt
         .query_map(params![per_page, offset], User::from_row)
         .map_err(db_err)?

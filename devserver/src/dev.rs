@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use axum::{
     body::Body,
-    extract::{Query, Request, State},
+    extract::{Request, State},
     http::{HeaderName, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::JsonBody;
+use crate::extract::{JsonBody, Query};
 use crate::state::AppState;
 
 /// Kept in memory: the log is bounded so a long demo session cannot grow it without limit.
@@ -110,12 +110,10 @@ impl DevAids {
     }
 }
 
-/// Middleware: applies injected faults and records every non-`/_dev/` request.
+/// Middleware around the GoTrue routes (and nothing else): applies injected faults and records
+/// each request.
 pub async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
-    if path.starts_with("/_dev/") {
-        return next.run(request).await;
-    }
     let method = request.method().clone();
     let query = request.uri().query().unwrap_or_default().to_string();
     let started = Instant::now();
@@ -233,6 +231,12 @@ async fn faults_create(State(state): State<AppState>, JsonBody(body): JsonBody<V
     if faults.iter().any(|f| f.status.is_some_and(|s| StatusCode::from_u16(s).is_err())) {
         return Err(ApiError::validation("invalid fault: status must be a valid HTTP status"));
     }
+    if let Some(f) = faults.iter().find(|f| !crate::routes::may_match_api(&f.path)) {
+        return Err(ApiError::validation(format!(
+            "invalid fault: {} is not an auth API path; static files (/, /pkg/) are never faulted",
+            f.path
+        )));
+    }
     state.dev.faults.lock().unwrap_or_else(|p| p.into_inner()).extend(faults);
     Ok(StatusCode::CREATED)
 }
@@ -252,12 +256,17 @@ struct ClockAdvance {
     seconds: i64,
 }
 
+/// How far the clock may be moved in all: a hundred years covers any expiry worth testing.
+const MAX_CLOCK_OFFSET_SECONDS: i64 = 100 * 365 * 86_400;
+
 /// Moves the server's clock forward (never back), so codes, links and tokens expire on demand.
 async fn clock_advance(State(state): State<AppState>, JsonBody(body): JsonBody<ClockAdvance>) -> ApiResult<Json<Value>> {
     if body.seconds < 0 {
         return Err(ApiError::validation("the clock only moves forward"));
     }
-    let offset = state.clock.advance(body.seconds * 1000);
+    let too_far = || ApiError::validation(format!("the clock moves at most {MAX_CLOCK_OFFSET_SECONDS} seconds in all"));
+    let ms = body.seconds.checked_mul(1000).ok_or_else(too_far)?;
+    let offset = state.clock.advance(ms, MAX_CLOCK_OFFSET_SECONDS * 1000).ok_or_else(too_far)?;
     Ok(Json(json!({"now": db::rfc3339(state.now()), "offset_seconds": offset / 1000})))
 }
 

@@ -1,5 +1,5 @@
-//! Request extractors that fail with GoTrue's errors: JSON bodies (§1), bearer users (§4) and
-//! admin callers.
+//! Request extractors that fail with GoTrue's JSON errors, never axum's plain-text rejections:
+//! JSON bodies, query strings, path segments, bearer users and admin callers.
 
 use axum::{
     body::Bytes,
@@ -14,6 +14,34 @@ use crate::db::{self, Session, User};
 use crate::error::ApiError;
 use crate::jwt;
 use crate::state::AppState;
+
+/// A query string; a value of the wrong type is a 400 `validation_failed` with the reason.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| Query(value))
+            .map_err(|rejection| ApiError::validation(rejection.body_text()))
+    }
+}
+
+/// Path parameters; undecodable ones are a 400 `validation_failed`.
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Path(value))
+            .map_err(|rejection| ApiError::validation(rejection.body_text()))
+    }
+}
 
 /// A JSON body, parsed whatever the `Content-Type` (GoTrue's `retrieveRequestParams`).
 pub struct JsonBody<T>(pub T);

@@ -8,9 +8,11 @@ pub mod db;
 pub mod dev;
 pub mod error;
 pub mod extract;
+pub mod guard;
 pub mod jwt;
 pub mod mail;
 pub mod password;
+pub mod ratelimit;
 pub mod redirect;
 mod routes;
 pub mod state;
@@ -42,8 +44,14 @@ pub struct StaticDirs {
 }
 
 /// The whole service: GoTrue routes, `/_dev/` aids, static files and the middleware stack.
+///
+/// Faults and the request log wrap the GoTrue routes only: a fault can never answer for a
+/// static file (`/`, `/pkg/index.js`), where it would be script on the demo's origin.
 pub fn app(state: AppState, dirs: StaticDirs) -> Router {
-    let mut router = routes::router().merge(dev::router());
+    let mut router = routes::router().layer(middleware::from_fn_with_state(state.clone(), dev::observe));
+    if state.config.dev_endpoints {
+        router = router.merge(dev::router().layer(middleware::from_fn(guard::dev_aids)));
+    }
     if let Some(pkg) = dirs.pkg {
         router = router.nest_service("/pkg", ServeDir::new(pkg));
     }
@@ -55,13 +63,14 @@ pub fn app(state: AppState, dirs: StaticDirs) -> Router {
     router
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(middleware::from_fn(error::render_for_api_version))
-        .layer(middleware::from_fn_with_state(state.clone(), dev::observe))
         .layer(cors())
+        .layer(middleware::from_fn_with_state(state.clone(), guard::host))
         .with_state(state)
 }
 
-/// CORS as the Supabase gateway answers it: any origin, credentials, and the headers
-/// supabase clients send (`apikey` included).
+/// CORS as the Supabase gateway answers it — any origin, credentials, and the headers
+/// supabase clients send (`apikey` included) — except for `/_dev/`, which other sites must
+/// not read: there only loopback and same-origin pages get an `access-control-allow-origin`.
 fn cors() -> CorsLayer {
     let allowed = [
         "accept", "apikey", "authorization", "content-type", "x-client-info", "x-client-ip", "x-jwt-aud",
@@ -69,7 +78,9 @@ fn cors() -> CorsLayer {
     ];
     let exposed = ["x-sb-error-code", "x-supabase-api-version", "x-total-count", "link", "retry-after"];
     CorsLayer::new()
-        .allow_origin(AllowOrigin::mirror_request())
+        .allow_origin(AllowOrigin::predicate(|origin, parts| {
+            !parts.uri.path().starts_with("/_dev/") || guard::dev_origin_allowed(origin, &parts.headers)
+        }))
         .allow_credentials(true)
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::OPTIONS, Method::PATCH])
         .allow_headers(allowed.map(HeaderName::from_static))

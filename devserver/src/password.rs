@@ -34,12 +34,19 @@ pub async fn hash(password: String, cost: u32) -> ApiResult<String> {
         .map_err(ApiError::internal)
 }
 
-/// True when `password` matches `hash`; a missing hash never matches.
-pub async fn verify(password: String, hash: Option<String>) -> ApiResult<bool> {
-    let Some(hash) = hash else { return Ok(false) };
-    tokio::task::spawn_blocking(move || bcrypt::verify(password, &hash).unwrap_or(false))
-        .await
-        .map_err(ApiError::internal)
+/// True when `password` matches `hash`. A missing hash (unknown email, invited user) never
+/// matches, but costs the same bcrypt work as a real check, so the answer's timing does not
+/// tell which accounts exist.
+pub async fn verify(password: String, hash: Option<String>, cost: u32) -> ApiResult<bool> {
+    tokio::task::spawn_blocking(move || match hash {
+        Some(hash) => bcrypt::verify(password, &hash).unwrap_or(false),
+        None => {
+            let _ = bcrypt::hash(password, cost);
+            false
+        }
+    })
+    .await
+    .map_err(ApiError::internal)
 }
 
 #[cfg(test)]

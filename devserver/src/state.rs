@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::db::{Db, Millis};
 use crate::dev::DevAids;
+use crate::ratelimit::Limiter;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -13,11 +14,19 @@ pub struct AppState {
     pub db: Arc<Db>,
     pub clock: Clock,
     pub dev: Arc<DevAids>,
+    /// Failed verifications per client (`GOTRUE_RATE_LIMIT_VERIFY`).
+    pub verify_limiter: Arc<Limiter>,
 }
 
 impl AppState {
     pub fn new(config: Config, db: Db) -> Self {
-        AppState { config: Arc::new(config), db: Arc::new(db), clock: Clock::default(), dev: Arc::new(DevAids::default()) }
+        AppState {
+            config: Arc::new(config),
+            db: Arc::new(db),
+            clock: Clock::default(),
+            dev: Arc::new(DevAids::default()),
+            verify_limiter: Arc::default(),
+        }
     }
 
     pub fn now(&self) -> Millis {
@@ -37,8 +46,11 @@ impl Clock {
         chrono::Utc::now().timestamp_millis() + self.offset_ms.load(Ordering::Relaxed)
     }
 
-    pub fn advance(&self, ms: Millis) -> Millis {
-        self.offset_ms.fetch_add(ms, Ordering::Relaxed) + ms
+    /// Moves the clock `ms` forward, unless the total offset would pass `max_offset`; the new
+    /// offset, or `None` (and no change) when it would.
+    pub fn advance(&self, ms: Millis, max_offset: Millis) -> Option<Millis> {
+        let moved = |offset: Millis| offset.checked_add(ms).filter(|o| (0..=max_offset).contains(o));
+        self.offset_ms.fetch_update(Ordering::Relaxed, Ordering::Relaxed, moved).ok().and_then(moved)
     }
 
     pub fn offset(&self) -> Millis {

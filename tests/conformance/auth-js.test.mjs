@@ -20,9 +20,8 @@ after(async () => {
   await strictServer?.stop();
 });
 
-/** An auth-js client with its own in-memory storage and no background timers. */
-function client(srv = server, options = {}) {
-  const store = new Map();
+/** An auth-js client with its own in-memory storage (`store`) and no background timers. */
+function client(srv = server, options = {}, store = new Map()) {
   const storage = {
     getItem: (key) => store.get(key) ?? null,
     setItem: (key, value) => void store.set(key, value),
@@ -39,7 +38,7 @@ function client(srv = server, options = {}) {
   });
   const events = [];
   auth.onAuthStateChange((event) => void events.push(event));
-  return { auth, events };
+  return { auth, events, store };
 }
 
 /** Unwraps auth-js's `{data, error}`. */
@@ -151,8 +150,11 @@ test('verification by token_hash (the link variant without a verifier)', async (
 
 test('PKCE recovery: GET /verify redirects with ?code=, exchangeCodeForSession signs in', async () => {
   const { email } = await signedUpUser();
-  const { auth, events } = client(server, { flowType: 'pkce' });
+  const { auth, events, store } = client(server, { flowType: 'pkce' });
   must(await auth.resetPasswordForEmail(email, { redirectTo: 'http://127.0.0.1:3000/reset' }));
+  // auth-js keeps its PKCE verifier in storage: a copy lets a second client replay it.
+  const withVerifier = new Map(store);
+  assert.ok([...withVerifier.keys()].some((key) => key.includes('code-verifier')));
   const mail = await server.dev.lastMail(email);
   assert.ok(mail.token_hash.startsWith('pkce_'));
   const response = await fetch(mail.link, { redirect: 'manual' });
@@ -168,10 +170,15 @@ test('PKCE recovery: GET /verify redirects with ?code=, exchangeCodeForSession s
   must(await auth.updateUser({ password: 'pkce-password-2' }));
   must(await client().auth.signInWithPassword({ email, password: 'pkce-password-2' }));
 
-  // The code cannot be exchanged twice.
-  const { auth: other } = client(server, { flowType: 'pkce' });
+  // The code cannot be exchanged twice, even with the right verifier: GoTrue deleted the flow state.
+  const { auth: other } = client(server, { flowType: 'pkce' }, withVerifier);
+  await server.dev.clearRequests();
   const replay = await other.exchangeCodeForSession(code);
-  assert.ok(replay.error);
+  assert.equal(replay.error?.code, 'flow_state_not_found');
+  assert.equal(replay.error?.status, 404);
+  const [sent] = await server.dev.requests('/token');
+  assert.equal(sent.query, 'grant_type=pkce', 'the replay reached the server');
+  assert.equal(sent.status, 404);
 });
 
 test('an expired or used link redirects with an error fragment', async () => {
@@ -246,4 +253,66 @@ test('after a password change every other session of the user is dead', async ()
   const refresh = await client().auth.refreshSession({ refresh_token: phoneSession.refresh_token });
   assert.equal(refresh.error?.code, 'refresh_token_not_found');
   await assertSessionGone(phone);
+});
+
+// ---- beyond the password lifecycle: what auth-js's admin and resend calls send ----------------
+
+/** An auth-js client acting with the service_role key. */
+function admin() {
+  return client(server, { headers: { apikey: server.serviceKey, Authorization: `Bearer ${server.serviceKey}` } }).auth.admin;
+}
+
+test('admin.listUsers() with no arguments and with pages', async () => {
+  for (let i = 0; i < 3; i += 1) await signedUpUser();
+  const all = must(await admin().listUsers());
+  assert.ok(all.users.length >= 3);
+  assert.equal(all.total, all.users.length);
+  // auth-js reads one digit of each page number in the Link header: keep to fewer than 10 pages.
+  const perPage = Math.ceil(all.total / 3);
+  const first = must(await admin().listUsers({ page: 1, perPage }));
+  assert.equal(first.users.length, perPage);
+  assert.equal(first.nextPage, 2, 'auth-js reads the Link header');
+  assert.equal(first.lastPage, Math.ceil(all.total / perPage));
+});
+
+test('admin.inviteUserByEmail creates the user and mails the invite', async () => {
+  const email = freshEmail('invite');
+  const { user } = must(await admin().inviteUserByEmail(email, { data: { team: 'blue' } }));
+  assert.equal(user.email, email);
+  assert.ok(user.invited_at);
+  assert.equal(user.user_metadata.team, 'blue');
+  const mail = await server.dev.lastMail(email);
+  assert.equal(mail.kind, 'invite');
+  const { error } = await admin().inviteUserByEmail('not-an-email');
+  assert.equal(error?.code, 'validation_failed');
+});
+
+test('admin.generateLink for signup, invite, magiclink and email change', async () => {
+  const signup = must(await admin().generateLink({ type: 'signup', email: freshEmail('gl'), password: PASSWORD }));
+  assert.equal(signup.properties.verification_type, 'signup');
+  assert.match(signup.properties.action_link, /type=signup/);
+  const invite = must(await admin().generateLink({ type: 'invite', email: freshEmail('gl') }));
+  assert.equal(invite.properties.verification_type, 'invite');
+  const magic = must(await admin().generateLink({ type: 'magiclink', email: freshEmail('gl') }));
+  assert.equal(magic.properties.verification_type, 'signup', 'an unknown email is signed up');
+  const { email } = await signedUpUser();
+  const change = must(await admin().generateLink({ type: 'email_change_new', email, newEmail: freshEmail('new') }));
+  assert.ok(change.user.new_email);
+  assert.match(change.properties.action_link, /type=email_change/);
+});
+
+test('resend: a pending sign-up confirmation is sent again; others get the same empty answer', async () => {
+  const email = freshEmail('resend');
+  const confirming = await startDevserver({ GOTRUE_MAILER_AUTOCONFIRM: 'false', GOTRUE_SMTP_MAX_FREQUENCY: '1ms' });
+  try {
+    const auth = client(confirming).auth;
+    must(await auth.signUp({ email, password: PASSWORD }));
+    must(await auth.resend({ type: 'signup', email }));
+    assert.equal((await confirming.dev.outbox(email)).length, 2);
+    must(await auth.resend({ type: 'signup', email: freshEmail('nobody') }));
+    const { error } = await auth.resend({ type: 'recovery', email });
+    assert.equal(error?.code, 'validation_failed');
+  } finally {
+    await confirming.stop();
+  }
 });

@@ -31,7 +31,8 @@ async function expectCode(promise, code, what) {
 /** The devserver's /_dev/ aids over fetch. */
 function dev(url) {
   const call = async (method, path, body) => {
-    const response = await fetch(url + path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    const init = body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+    const response = await fetch(url + path, init);
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`);
     return response.status === 200 ? response.json() : null;
   };

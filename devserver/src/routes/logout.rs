@@ -1,11 +1,11 @@
 //! `POST /logout?scope=global|local|others` (§5.11).
 
-use axum::{extract::{Query, State}, http::StatusCode, routing::post, Router};
+use axum::{extract::State, http::StatusCode, routing::post, Router};
 use serde::Deserialize;
 
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::AuthUser;
+use crate::extract::{AuthUser, Query};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {

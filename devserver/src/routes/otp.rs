@@ -2,14 +2,14 @@
 //! the recovery token slot and interval), a sign-up for unknown ones unless `create_user` is
 //! false.
 
-use axum::{extract::{Query, State}, http::HeaderMap, routing::post, Json, Router};
+use axum::{extract::State, http::HeaderMap, routing::post, Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::recover::RedirectQuery;
 use crate::db::{self, FlowState, User};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::JsonBody;
+use crate::extract::{JsonBody, Query};
 use crate::mail::{self, Flow, MailKind};
 use crate::state::AppState;
 use crate::{redirect, validate};

@@ -1,13 +1,13 @@
 //! `POST /recover` (§5.1): the same 200 `{}` for known and unknown emails; a known user gets
 //! the recovery email (code + link) unless one was sent within `GOTRUE_SMTP_MAX_FREQUENCY`.
 
-use axum::{extract::{Query, State}, http::HeaderMap, routing::post, Json, Router};
+use axum::{extract::State, http::HeaderMap, routing::post, Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::db::{self, FlowState};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::JsonBody;
+use crate::extract::{JsonBody, Query};
 use crate::mail::{self, Flow, MailKind};
 use crate::state::AppState;
 use crate::{redirect, validate};

@@ -1,13 +1,13 @@
 //! `POST /token?grant_type=password|refresh_token|pkce` (§5.5–§5.7, rotation §6.6).
 
-use axum::{extract::{Query, State}, routing::post, Json, Router};
+use axum::{extract::State, routing::post, Json, Router};
 use rusqlite::Connection;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::db::{self, User};
 use crate::error::{ApiError, ApiResult, ErrorKind};
-use crate::extract::{parse_json, RawBody};
+use crate::extract::{parse_json, Query, RawBody};
 use crate::state::AppState;
 use crate::{crypto, password, tokens};
 
@@ -66,12 +66,17 @@ async fn password_grant(state: &AppState, p: PasswordParams) -> ApiResult<Json<V
         return Err(ApiError::validation("missing email or phone"));
     }
     let invalid = || ApiError::bad_request("invalid_credentials", "Invalid login credentials");
-    let user = state.db.tx(|conn| db::find_user_by_email(conn, &p.email))?.ok_or_else(invalid)?;
+    let cost = state.config.bcrypt_cost;
+    let Some(user) = state.db.tx(|conn| db::find_user_by_email(conn, &p.email))? else {
+        // The same bcrypt work as for a real account: timing must not reveal which emails exist.
+        password::verify(p.password, None, cost).await?;
+        return Err(invalid());
+    };
     // GoTrue checks the ban before the password.
     if user.is_banned(state.now()) {
         return Err(ApiError::bad_request("user_banned", "User is banned"));
     }
-    if !password::verify(p.password.clone(), user.encrypted_password.clone()).await? {
+    if !password::verify(p.password.clone(), user.encrypted_password.clone(), cost).await? {
         return Err(invalid());
     }
     if !user.is_confirmed() {

@@ -81,11 +81,11 @@ async fn user_update(State(state): State<AppState>, caller: AuthUser, JsonBody(p
                 if current.is_empty() {
                     return Err(ApiError::bad_request("current_password_required", "Current password required when setting new password."));
                 }
-                if !password::verify(current, user.encrypted_password.clone()).await? {
+                if !password::verify(current, user.encrypted_password.clone(), config.bcrypt_cost).await? {
                     return Err(ApiError::bad_request("current_password_invalid", "Current password required when setting new password."));
                 }
             }
-            if password::verify(new_password.clone(), user.encrypted_password.clone()).await? {
+            if password::verify(new_password.clone(), user.encrypted_password.clone(), config.bcrypt_cost).await? {
                 return Err(ApiError::unprocessable("same_password", "New password should be different from the old password."));
             }
         }

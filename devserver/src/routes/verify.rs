@@ -1,8 +1,8 @@
-//! `POST /verify` (code + email, or token hash: §5.3) and `GET /verify` (the email link: §5.2,
-//! redirect formats §7.2–§7.3).
+//! `POST /verify` (code + email, or token hash) and `GET /verify` (the email link and its
+//! redirects), with the limits that stop guessing.
 
 use axum::{
-    extract::{Query, State},
+    extract::State,
     http::{header::LOCATION, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
@@ -15,7 +15,8 @@ use url::Url;
 
 use crate::db::{self, TokenColumn, User};
 use crate::error::{ApiError, ApiResult, ErrorKind};
-use crate::extract::JsonBody;
+use crate::extract::{JsonBody, Query};
+use crate::ratelimit::Client;
 use crate::state::AppState;
 use crate::{crypto, redirect, tokens, validate};
 
@@ -123,6 +124,7 @@ fn consume(conn: &Connection, state: &AppState, user: &mut User, column: TokenCo
         }
         TokenColumn::Confirmation => user.confirmation_token = None,
     }
+    user.verify_failures = 0;
     if user.email_confirmed_at.is_none() {
         user.email_confirmed_at = Some(now);
     }
@@ -146,7 +148,24 @@ struct VerifyParams {
     redirect_to: String,
 }
 
-async fn verify_code(State(state): State<AppState>, JsonBody(p): JsonBody<VerifyParams>) -> ApiResult<Json<Value>> {
+/// Wrong and expired codes and links all answer `otp_expired`: those are what a guesser gets.
+fn is_failed_guess(error: &ApiError) -> bool {
+    error.code() == Some("otp_expired")
+}
+
+async fn verify_code(State(state): State<AppState>, Client(client): Client, JsonBody(p): JsonBody<VerifyParams>) -> ApiResult<Json<Value>> {
+    let limit = state.config.rate_limit_verify;
+    state.verify_limiter.check(&client, limit, state.now())?;
+    let result = verify_code_checked(&state, p);
+    if let Err(error) = &result {
+        if is_failed_guess(error) {
+            state.verify_limiter.take(&client, limit, state.now());
+        }
+    }
+    result
+}
+
+fn verify_code_checked(state: &AppState, p: VerifyParams) -> ApiResult<Json<Value>> {
     if p.kind.is_empty() {
         return Err(ApiError::validation("Verify requires a verification type"));
     }
@@ -169,19 +188,39 @@ async fn verify_code(State(state): State<AppState>, JsonBody(p): JsonBody<Verify
         }
         None
     };
-    let body = state.db.tx(|conn| {
+    let result = state.db.tx(|conn| {
         let (mut user, column) = match &email {
-            Some(email) => find_by_code(conn, &state, kind, email, &p.token)?,
+            Some(email) => find_by_code(conn, state, kind, email, &p.token)?,
             None => {
                 let kind = kind.ok_or_else(|| ApiError::validation("Invalid email verification type"))?;
-                find_by_hash(conn, &state, kind, &p.token_hash)?
+                find_by_hash(conn, state, kind, &p.token_hash)?
             }
         };
-        consume(conn, &state, &mut user, column)?;
-        // POST /verify always answers a session with AMR `otp`, PKCE tokens included (§5.3).
-        tokens::issue_session(conn, &state, &mut user, "otp")
-    })?;
-    Ok(Json(body))
+        consume(conn, state, &mut user, column)?;
+        // POST /verify always answers a session with AMR `otp`, PKCE tokens included.
+        tokens::issue_session(conn, state, &mut user, "otp")
+    });
+    if let (Err(error), Some(email)) = (&result, &email) {
+        if is_failed_guess(error) {
+            state.db.tx(|conn| count_wrong_code(conn, state, email))?;
+        }
+    }
+    result.map(Json)
+}
+
+/// A wrong code for a known user counts against the codes outstanding; at
+/// `AUTH_DEVSERVER_VERIFY_MAX_FAILURES` they are void, so guessing one of a million codes ends
+/// after a handful of tries and a new email is needed (GoTrue relies on its per-IP limit alone).
+fn count_wrong_code(conn: &Connection, state: &AppState, email: &str) -> ApiResult<()> {
+    let Some(mut user) = db::find_user_by_email(conn, email)? else { return Ok(()) };
+    user.verify_failures = user.verify_failures.saturating_add(1);
+    if user.verify_failures >= state.config.verify_max_failures {
+        tracing::info!(user_id = %user.id, "outstanding codes voided after {} wrong attempts", user.verify_failures);
+        user.recovery_token = None;
+        user.confirmation_token = None;
+        user.verify_failures = 0;
+    }
+    db::save_user(conn, &user)
 }
 
 #[derive(Deserialize)]
@@ -199,7 +238,9 @@ enum LinkOutcome {
     AuthCode(String),
 }
 
-async fn verify_link(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<LinkQuery>) -> ApiResult<Response> {
+async fn verify_link(State(state): State<AppState>, Client(client): Client, headers: HeaderMap, Query(q): Query<LinkQuery>) -> ApiResult<Response> {
+    let limit = state.config.rate_limit_verify;
+    state.verify_limiter.check(&client, limit, state.now())?;
     if q.kind.is_empty() {
         return Err(ApiError::validation("Verify requires a verification type"));
     }
@@ -226,6 +267,9 @@ async fn verify_link(State(state): State<AppState>, headers: HeaderMap, Query(q)
             tokens::issue_session(conn, &state, &mut user, "otp").map(LinkOutcome::Session)
         }
     });
+    if outcome.as_ref().is_err_and(is_failed_guess) {
+        state.verify_limiter.take(&client, limit, state.now());
+    }
     let location = match outcome {
         Ok(LinkOutcome::Session(session)) => implicit_redirect(&redirect_to, &session, &q.kind),
         Ok(LinkOutcome::AuthCode(code)) => with_query(&redirect_to, &[("code", code)]),

@@ -53,11 +53,16 @@ impl Server {
 
     /// A server whose configuration `tweak` adjusts (bcrypt is cheap in tests).
     pub fn with(tweak: impl FnOnce(&mut Config)) -> Self {
+        Self::serving(StaticDirs::default(), tweak)
+    }
+
+    /// Like [`Self::with`], also serving static files from `dirs`.
+    pub fn serving(dirs: StaticDirs, tweak: impl FnOnce(&mut Config)) -> Self {
         let mut config = Config::defaults();
         config.bcrypt_cost = 4;
         tweak(&mut config);
         let state = AppState::new(config, Db::open(":memory:").expect("in-memory database"));
-        let router = app(state.clone(), StaticDirs::default());
+        let router = app(state.clone(), dirs);
         Server { state, router }
     }
 
@@ -80,6 +85,9 @@ impl Server {
         let mut headers = vec![];
         if let Some(a) = &auth {
             headers.push(("authorization", a.as_str()));
+        }
+        if body.is_some() {
+            headers.push(("content-type", "application/json"));
         }
         let body = body.map(|b| b.to_string()).unwrap_or_default();
         self.raw(method, uri, &headers, body).await
