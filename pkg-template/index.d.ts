@@ -1,7 +1,7 @@
 export { AuthClient, AdminClient, isAuthError } from './wasm_auth_client.js';
 export type {
   AuthClientOptions, StorageKind, StorageLike, PasswordResetRequest, VerifyOtpRequest, UpdatePasswordRequest,
-  SignInRequest, SignOutOptions, Session, User, RecoveryLink, AuthEvent, AuthChangeCallback, AuthErrorCode,
+  SignInRequest, SignOutOptions, HandleRedirectOptions, Session, User, RecoveryLink, AuthEvent, AuthChangeCallback, AuthErrorCode,
   AdminClientOptions, CreateUserRequest, GeneratedRecoveryLink,
 } from './wasm_auth_client.js';
 import type { AuthErrorCode } from './wasm_auth_client.js';

@@ -12,7 +12,7 @@ use crate::session::User;
 use crate::validate;
 
 /// What `generate_recovery_link` returns.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RecoveryLinkInfo {
     /// The link a user follows (GoTrue's `/verify`, redirecting to the app).
     pub link: String,
@@ -22,6 +22,13 @@ pub struct RecoveryLinkInfo {
     pub token_hash: String,
     /// The user the link is for.
     pub user: User,
+}
+
+/// The link, code and hash each sign the user in: `Debug` shows only whose they are.
+impl fmt::Debug for RecoveryLinkInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecoveryLinkInfo").field("secrets", &"<redacted>").field("user", &self.user).finish()
+    }
 }
 
 /// The admin client.

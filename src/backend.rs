@@ -27,7 +27,7 @@ impl SignOutScope {
 }
 
 /// A password change as the server receives it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct PasswordChange<'a> {
     /// The new password.
     pub password: &'a str,
@@ -35,6 +35,17 @@ pub struct PasswordChange<'a> {
     pub current_password: Option<&'a str>,
     /// The reauthentication nonce, when the caller gave it.
     pub nonce: Option<&'a str>,
+}
+
+/// Passwords and the nonce are secrets: `Debug` says only which are present.
+impl std::fmt::Debug for PasswordChange<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordChange")
+            .field("password", &"<redacted>")
+            .field("current_password", &self.current_password.map(|_| "<redacted>"))
+            .field("nonce", &self.nonce.map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 /// One auth server protocol. Futures are not `Send`: the client runs on one JS thread.

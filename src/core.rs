@@ -51,7 +51,7 @@ impl AuthEvent {
 pub type Listener = Rc<dyn Fn(AuthEvent, Option<&Session>)>;
 
 /// How a recovery is proven.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum RecoveryProof {
     /// The emailed code; the email defaults to the one held since `request_password_reset`.
     Code {
@@ -64,12 +64,28 @@ pub enum RecoveryProof {
     TokenHash(String),
 }
 
+/// The code and the hash are one-time secrets: `Debug` names the variant only.
+impl std::fmt::Debug for RecoveryProof {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecoveryProof::Code { email, .. } => f.debug_struct("Code").field("email", email).field("code", &"<redacted>").finish(),
+            RecoveryProof::TokenHash(_) => f.write_str("TokenHash(<redacted>)"),
+        }
+    }
+}
+
 /// Waits between refresh attempts that failed in transit (network, timeout, 5xx, 429).
 pub const REFRESH_RETRY_DELAYS_MS: [u32; 3] = [200, 400, 800];
 
 /// After the server refused a refresh token while the access token is still valid, the client
 /// does not ask again for this long (no retry storm); it keeps using the access token.
 pub const REFRESH_FAILURE_COOLDOWN_SECONDS: f64 = 60.0;
+
+/// How long after `request_password_reset` this client expects to be sent back with session
+/// tokens in the address (the implicit-flow link). Outside that window, or without a request,
+/// tokens in a link are refused unless the caller opts in: a crafted link must not sign anyone
+/// in as someone else (login CSRF).
+pub const PENDING_FLOW_SECONDS: u64 = 3600;
 
 /// How the recovery email proves the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -188,7 +204,7 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
     pub async fn request_password_reset(&self, email: &str, redirect_to: Option<&str>, flow: ResetFlow) -> Result<()> {
         let email = validate::email("email", email)?;
         if let Some(url) = redirect_to {
-            validate_url("redirectTo", url)?;
+            validate::url("redirectTo", url)?;
         }
         let challenge = match flow {
             ResetFlow::Otp => None,
@@ -204,8 +220,30 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
         };
         self.backend.request_password_reset(&email, redirect_to, challenge.as_deref()).await?;
         let _ = self.store.set(&self.keys.recovery_email, &email);
+        let until = self.host.now() as u64 + PENDING_FLOW_SECONDS;
+        let _ = self.store.set(&self.keys.pending_flow, &until.to_string());
         *self.recovery_email.borrow_mut() = Some(email);
         Ok(())
+    }
+
+    /// Whether this client asked for a recovery email recently (in this storage).
+    fn flow_pending(&self) -> bool {
+        let until = self.store.get(&self.keys.pending_flow).ok().flatten().and_then(|t| t.parse::<u64>().ok());
+        until.is_some_and(|until| (self.host.now() as u64) < until)
+    }
+
+    /// A freshly verified session may take over only from nobody or from the same user. When
+    /// another user is signed in here, nothing changes; the new session (already created by
+    /// the server) is ended there too, so it does not linger.
+    async fn refuse_other_user(&self, fresh: &Session) -> Result<()> {
+        let current = self.session.borrow().as_ref().map(|s| s.user.id().to_string());
+        match current {
+            Some(id) if id != fresh.user.id() => {
+                let _ = self.backend.sign_out(&fresh.access_token, SignOutScope::Local).await;
+                Err(session_conflict())
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Verifies the code or link and signs in with the recovery session (PASSWORD_RECOVERY).
@@ -227,6 +265,7 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
             }
         };
         let session = self.localize(session);
+        self.refuse_other_user(&session).await?;
         self.forget_recovery_email();
         self.commit(Some(session.clone()), AuthEvent::PasswordRecovery);
         Ok(session)
@@ -234,7 +273,11 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
 
     /// Consumes an auth redirect (`url`): tokens in the fragment, a PKCE `?code=`, a token hash,
     /// or an error. `Ok(None)` when the URL carries none of these.
-    pub async fn handle_redirect(&self, url: &str) -> Result<Option<Session>> {
+    ///
+    /// Tokens in the fragment are taken only when this client asked for a recovery email within
+    /// [`PENDING_FLOW_SECONDS`] or `accept_tokens` is set, and a session of another user than the
+    /// one signed in here is never adopted (`session_conflict`): see README, "Security".
+    pub async fn handle_redirect(&self, url: &str, accept_tokens: bool) -> Result<Option<Session>> {
         let (session, event) = match link::parse(url) {
             None => return Ok(None),
             Some(RecoveryLink::Error { code, description }) => return Err(crate::error::from_redirect(&code, &description)),
@@ -248,10 +291,24 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
                 })?;
                 let session = self.localize(self.backend.exchange_code(&code, &verifier).await?);
                 let _ = self.store.remove(&self.keys.code_verifier);
+                self.refuse_other_user(&session).await?;
                 (session, AuthEvent::PasswordRecovery)
             }
             Some(RecoveryLink::Session { access_token, refresh_token, expires_at, expires_in, kind }) => {
+                // Checked before anything else: these become request headers.
+                validate::token("access_token", &access_token)?;
+                validate::token("refresh_token", &refresh_token)?;
+                if !accept_tokens && !self.flow_pending() {
+                    return Err(AuthError::new(
+                        ErrorCode::UnsolicitedSession,
+                        "This link carries a session this app did not ask for; open the link where the reset was requested, or enter the code from the email",
+                    ));
+                }
                 let user = self.backend.get_user(&access_token).await?;
+                if self.session.borrow().as_ref().is_some_and(|current| current.user.id() != user.id()) {
+                    // Someone else's tokens: not ours to end.
+                    return Err(session_conflict());
+                }
                 let expires_in = if expires_in > 0.0 { expires_in } else { (expires_at - self.host.now()).max(0.0) };
                 let session = Session { access_token, refresh_token, expires_at: self.host.now() + expires_in, expires_in, token_type: "bearer".into(), user };
                 let event = if kind == "recovery" { AuthEvent::PasswordRecovery } else { AuthEvent::SignedIn };
@@ -444,9 +501,10 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
         Session::from_record(&text, self.host.now())
     }
 
-    /// The recovery is done: the held address is no longer needed.
+    /// The recovery is done: the held address and the pending-flow mark are no longer needed.
     fn forget_recovery_email(&self) {
         let _ = self.store.remove(&self.keys.recovery_email);
+        let _ = self.store.remove(&self.keys.pending_flow);
         *self.recovery_email.borrow_mut() = None;
     }
 
@@ -501,6 +559,13 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
     }
 }
 
+fn session_conflict() -> AuthError {
+    AuthError::new(
+        ErrorCode::SessionConflict,
+        "Another account is signed in here; sign out first, then use a new link or code",
+    )
+}
+
 /// Failures in transit, worth another attempt: the refresh token may still be good.
 fn is_transient(error: &AuthError) -> bool {
     matches!(error.code, ErrorCode::NetworkError | ErrorCode::Timeout | ErrorCode::ServerError | ErrorCode::RateLimited)
@@ -515,28 +580,4 @@ fn load<H: Host>(host: &H, store: &dyn Store, keys: &Keys) -> (Option<Session>, 
     }
     let recovery_email = store.get(&keys.recovery_email).ok().flatten().filter(|e| validate::email("email", e).is_ok());
     (session, recovery_email)
-}
-
-/// `http(s)://…` only: a redirect elsewhere is either a mistake or an attack.
-fn validate_url(field: &str, url: &str) -> Result<()> {
-    let lower = url.trim().to_ascii_lowercase();
-    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
-    match rest {
-        Some(host) if !host.is_empty() && !url.chars().any(char::is_whitespace) => Ok(()),
-        _ => Err(AuthError::invalid_input(field, "must be an http(s) URL")),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::validate_url;
-
-    #[test]
-    fn redirect_urls() {
-        assert!(validate_url("redirectTo", "https://app.test/reset").is_ok());
-        assert!(validate_url("redirectTo", "http://127.0.0.1:3000").is_ok());
-        for bad in ["", "javascript:alert(1)", "//evil.test", "https://", "https://a b"] {
-            assert!(validate_url("redirectTo", bad).is_err(), "{bad}");
-        }
-    }
 }

@@ -51,6 +51,11 @@ pub enum ErrorCode {
     StorageError,
     /// Refused to run where it would expose a secret (an admin key in a browser page).
     UnsafeEnvironment,
+    /// A link or code signed in a different user than the one signed in here; nothing changed.
+    SessionConflict,
+    /// A redirect carried session tokens this client did not ask for (no pending request, no
+    /// opt-in); nothing changed.
+    UnsolicitedSession,
 }
 
 impl ErrorCode {
@@ -78,6 +83,8 @@ impl ErrorCode {
             ErrorCode::RequestFailed => "request_failed",
             ErrorCode::StorageError => "storage_error",
             ErrorCode::UnsafeEnvironment => "unsafe_environment",
+            ErrorCode::SessionConflict => "session_conflict",
+            ErrorCode::UnsolicitedSession => "unsolicited_session",
         }
     }
 }
@@ -116,6 +123,14 @@ impl AuthError {
     /// `not_authenticated` before any request.
     pub fn not_signed_in() -> Self {
         Self::new(ErrorCode::NotAuthenticated, "Not signed in")
+    }
+
+    /// Removes from the message and the server code every occurrence of `secrets` (those of at
+    /// least 4 bytes) and anything shaped like a token: a run of 24 or more token characters
+    /// (JWTs, refresh tokens, hashes, keys). Servers and proxies sometimes echo what they got.
+    pub fn redact(&mut self, secrets: &[String]) {
+        self.message = scrub(&self.message, secrets);
+        self.server_code = self.server_code.take().map(|code| scrub(&code, secrets));
     }
 
     fn with_status(mut self, status: u16) -> Self {
@@ -243,7 +258,42 @@ pub fn from_redirect(server_code: &str, description: &str) -> AuthError {
     if !description.is_empty() {
         error.message = description.to_string();
     }
+    // Anyone can write a link: nothing token-shaped from it is repeated.
+    error.redact(&[]);
     error
+}
+
+const REDACTED: &str = "[redacted]";
+
+/// See [`AuthError::redact`]. Byte comparisons, not `str` pattern search: the latter brings a
+/// string-searching algorithm into the wasm for this one use.
+fn scrub(text: &str, secrets: &[String]) -> String {
+    let bytes = text.as_bytes();
+    let is_token_byte = |b: &u8| b.is_ascii_alphanumeric() || b"-_.~+/=".contains(b);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    'scan: while at < bytes.len() {
+        for secret in secrets.iter().map(|s| s.as_bytes()).filter(|s| s.len() >= 4) {
+            if bytes[at..].starts_with(secret) {
+                out.push_str(REDACTED);
+                at += secret.len();
+                continue 'scan;
+            }
+        }
+        let run_starts = at == 0 || !is_token_byte(&bytes[at - 1]);
+        let run = if run_starts { bytes[at..].iter().take_while(|b| is_token_byte(b)).count() } else { 0 };
+        if run >= 24 {
+            out.push_str(REDACTED);
+            at += run;
+            continue;
+        }
+        // One character, whole (with its UTF-8 continuation bytes); `get` keeps slicing panics
+        // (and the char formatting they bring) out of the wasm.
+        let end = (at + 1..=bytes.len()).find(|&e| text.is_char_boundary(e)).unwrap_or(bytes.len());
+        out.push_str(text.get(at..end).unwrap_or_default());
+        at = end;
+    }
+    out
 }
 
 /// GoTrue code -> stable code. Matching is on codes, not statuses: GoTrue uses 400 and 422 for
@@ -289,6 +339,35 @@ fn seconds_in_message(message: &str) -> Option<u32> {
     const MARK: &[u8] = b"after ";
     let at = message.as_bytes().windows(MARK.len()).position(|w| w == MARK)?;
     message.get(at + MARK.len()..)?.split(' ').next()?.parse().ok()
+}
+
+#[cfg(test)]
+mod redact_tests {
+    use super::*;
+
+    #[test]
+    fn echoed_credentials_leave_the_message() {
+        let mut e = AuthError::new(ErrorCode::RequestFailed, "proxy: bad request password=hunter22 token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln code 123456");
+        e.server_code = Some("Bearer abcdefghijklmnopqrstuvwxyz012345".into());
+        e.redact(&["hunter22".into(), "123456".into()]);
+        assert_eq!(e.message, "proxy: bad request password=[redacted] [redacted] code [redacted]");
+        assert_eq!(e.server_code.as_deref(), Some("Bearer [redacted]"));
+    }
+
+    #[test]
+    fn ordinary_messages_are_untouched() {
+        for text in [
+            "Password should be at least 6 characters.",
+            "For security purposes, you can only request this after 42 seconds.",
+            "Unable to validate email address: invalid format",
+            "Überprüfung fehlgeschlagen – bitte erneut",
+            "",
+        ] {
+            let mut e = AuthError::new(ErrorCode::RequestFailed, text);
+            e.redact(&["abc".into(), "weak".into()]);
+            assert_eq!(e.message, text);
+        }
+    }
 }
 
 #[cfg(test)]

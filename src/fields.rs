@@ -6,8 +6,18 @@ use crate::error::{AuthError, Result};
 use crate::json::JsonValue;
 
 /// The members of a request object.
-#[derive(Debug)]
 pub struct Fields(JsonValue);
+
+/// Request objects hold passwords and codes: `Debug` lists member names only.
+impl std::fmt::Debug for Fields {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = match &self.0 {
+            JsonValue::Object(members) => members.iter().map(|(k, _)| k.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        f.debug_tuple("Fields").field(&names).finish()
+    }
+}
 
 impl Fields {
     /// `value` must be an object; `what` names it in the error.

@@ -22,7 +22,7 @@ impl std::fmt::Debug for HttpRequest {
 }
 
 /// What came back.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct HttpResponse {
     /// HTTP status.
     pub status: u16,
@@ -32,6 +32,18 @@ pub struct HttpResponse {
     pub retry_after_header: Option<String>,
     /// The body text.
     pub body: String,
+}
+
+/// Answers carry tokens (sessions) in the body: `Debug` shows its length, not its text.
+impl std::fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("error_code_header", &self.error_code_header)
+            .field("retry_after_header", &self.retry_after_header)
+            .field("body_bytes", &self.body.len())
+            .finish()
+    }
 }
 
 /// Why no response arrived.
@@ -58,5 +70,5 @@ pub trait Host {
 #[allow(async_fn_in_trait)]
 pub trait Http {
     /// Sends `request` and reads the whole answer.
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+    async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError>;
 }

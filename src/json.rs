@@ -216,7 +216,9 @@ fn approximate_f64(text: &str) -> f64 {
             _ => {}
         }
     }
-    let power = scale.saturating_add(exponent_sign * exponent);
+    // Past ±400 every f64 is 0 or infinite anyway; clamping keeps `-power` from overflowing
+    // (`0.1e-99999999999` saturates the exponent to i32::MIN).
+    let power = scale.saturating_add(exponent_sign * exponent).clamp(-400, 400);
     let value = if power < 0 { mantissa / 10f64.powi(-power) } else { mantissa * 10f64.powi(power) };
     if negative {
         -value
@@ -426,6 +428,20 @@ mod tests {
         );
         assert_eq!(value.get("b").and_then(|b| b.get("c")), Some(&JsonValue::Object(vec![])));
         assert_eq!(value.get("d"), Some(&JsonValue::Array(vec![])));
+    }
+
+    #[test]
+    fn huge_exponents_are_zero_or_infinite_never_a_panic() {
+        for (text, expected) in [
+            ("0.1e-99999999999", 0.0),
+            ("1e-99999999999999999999", 0.0),
+            ("-0.000001e-2147483648", 0.0),
+            ("1e99999999999", f64::INFINITY),
+            ("-1e2147483647", f64::NEG_INFINITY),
+            ("1.5e-3", 0.0015),
+        ] {
+            assert_eq!(parse(text).as_f64(), Some(expected), "{text}");
+        }
     }
 
     #[test]

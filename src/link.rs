@@ -3,7 +3,7 @@
 //! (`?code=`), or an error redirect (`#error_code=otp_expired…`).
 
 /// What a pasted link contains.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub enum RecoveryLink {
     /// Verify with `verifyOtp({ tokenHash, type: 'recovery' })`.
     TokenHash(String),
@@ -31,13 +31,27 @@ pub enum RecoveryLink {
     },
 }
 
+/// Hashes, codes and tokens are secrets: `Debug` shows the kind of link and no credential.
+impl std::fmt::Debug for RecoveryLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecoveryLink::TokenHash(_) => f.write_str("TokenHash(<redacted>)"),
+            RecoveryLink::Code(_) => f.write_str("Code(<redacted>)"),
+            RecoveryLink::Error { code, description } => f.debug_struct("Error").field("code", code).field("description", description).finish(),
+            RecoveryLink::Session { expires_at, kind, .. } => {
+                f.debug_struct("Session").field("tokens", &"<redacted>").field("expires_at", expires_at).field("kind", kind).finish()
+            }
+        }
+    }
+}
+
 /// Parses `url`; `None` when it carries nothing recognisable.
 pub fn parse(url: &str) -> Option<RecoveryLink> {
     let url = url.trim();
     let (before_fragment, fragment) = url.split_once('#').unwrap_or((url, ""));
     let query = before_fragment.split_once('?').map_or("", |(_, q)| q);
     let q = pairs(query);
-    let f = pairs(fragment);
+    let f = pairs(split_route(fragment).1);
     let get = |key: &str| f.iter().chain(q.iter()).find(|(k, _)| k == key).map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
 
     if let Some(code) = get("error_code").or_else(|| get("error")) {
@@ -65,8 +79,19 @@ const AUTH_PARAMS: [&str; 13] = [
     "error_code", "error_description", "sb",
 ];
 
-/// `url` without the auth parameters (query and fragment), for the address bar after a redirect
-/// was consumed. Other parameters stay as they were.
+/// A fragment as hash routers write it, `#/route?a=1&b=2`: the route (`/route?`, with its `?`)
+/// and the parameters. A fragment without a route is all parameters.
+fn split_route(fragment: &str) -> (&str, &str) {
+    // `get`, not indexing: a slicing panic would bring char formatting into the wasm.
+    let at = fragment.find('?').unwrap_or(0);
+    match (fragment.get(..at), fragment.get(at + 1..)) {
+        (Some(route), Some(params)) if at > 0 && !route.contains('=') => (fragment.get(..=at).unwrap_or(route), params),
+        _ => ("", fragment),
+    }
+}
+
+/// `url` without the auth parameters (query, fragment, and a hash route's query), for the
+/// address bar after a redirect was consumed. Other parameters stay as they were.
 pub fn without_auth_params(url: &str) -> String {
     let (before_fragment, fragment) = url.split_once('#').map_or((url, None), |(b, f)| (b, Some(f)));
     let (base, query) = before_fragment.split_once('?').map_or((before_fragment, None), |(b, q)| (b, Some(q)));
@@ -81,7 +106,14 @@ pub fn without_auth_params(url: &str) -> String {
         out.push('?');
         out.push_str(&query);
     }
-    if let Some(fragment) = fragment.map(|f| if f.contains('=') { keep(f) } else { f.to_string() }).filter(|f| !f.is_empty()) {
+    let fragment = fragment.map(|f| {
+        let (route, params) = split_route(f);
+        let params = if params.contains('=') { keep(params) } else { params.to_string() };
+        // A route left with an empty query loses its `?`.
+        let route = if params.is_empty() { route.strip_suffix('?').unwrap_or(route) } else { route };
+        format!("{route}{params}")
+    });
+    if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
         out.push('#');
         out.push_str(&fragment);
     }
@@ -155,6 +187,18 @@ mod tests {
         assert_eq!(parse("https://app.test/plain"), None);
         assert_eq!(parse(""), None);
         assert_eq!(parse("%%%?code=%zz"), Some(RecoveryLink::Code("%zz".into())));
+    }
+
+    #[test]
+    fn hash_router_fragments() {
+        match parse("https://app.test/#/reset?access_token=a.b.c&refresh_token=r&expires_in=3600&type=recovery") {
+            Some(RecoveryLink::Session { access_token, refresh_token, .. }) => assert_eq!((access_token.as_str(), refresh_token.as_str()), ("a.b.c", "r")),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(without_auth_params("https://app.test/#/reset?access_token=a&refresh_token=r&type=recovery"), "https://app.test/#/reset");
+        assert_eq!(without_auth_params("https://app.test/#/reset?tab=2&access_token=a"), "https://app.test/#/reset?tab=2");
+        assert_eq!(without_auth_params("https://app.test/?code=c#/settings"), "https://app.test/#/settings");
+        assert_eq!(parse("https://app.test/#/plain?x=1"), None);
     }
 
     #[test]

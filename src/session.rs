@@ -106,8 +106,8 @@ impl SessionRecord {
     /// A usable session, or `None` when a field is missing or malformed. `now` (Unix seconds)
     /// fills `expires_at` from `expires_in` when only the latter is present.
     pub fn into_session(self, now: f64) -> Option<Session> {
-        // Tokens go into headers and bodies: a control character means a damaged record.
-        let usable = |t: &String| !t.is_empty() && !t.chars().any(char::is_control);
+        // Tokens go into headers: anything but visible ASCII means a damaged record.
+        let usable = |t: &String| crate::validate::is_token(t);
         let access_token = self.access_token.filter(usable)?;
         let refresh_token = self.refresh_token.filter(usable)?;
         let user = self.user?;

@@ -95,6 +95,32 @@ pub fn header(field: &str, name: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Whether `value` can be a bearer token: visible ASCII only (JWTs and refresh tokens are), so
+/// nothing from a link or a stored record can break out of the header it is sent in.
+pub fn is_token(value: &str) -> bool {
+    !value.is_empty() && value.len() <= 16 * 1024 && value.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// A token from a link or record, checked with [`is_token`]; the value is not echoed.
+pub fn token(field: &str, value: &str) -> Result<()> {
+    if is_token(value) {
+        Ok(())
+    } else {
+        Err(AuthError::invalid_input(field, "is not a token (a link or record was damaged or crafted)"))
+    }
+}
+
+/// An `http(s)://host…` URL without whitespace: the server's address, or where a link should
+/// lead (anything else is a mistake or an attack, such as `javascript:`).
+pub fn url(field: &str, value: &str) -> Result<()> {
+    let lower = value.trim().to_ascii_lowercase();
+    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.starts_with('/') && !value.chars().any(|c| c.is_whitespace() || c.is_control()) => Ok(()),
+        _ => Err(AuthError::invalid_input(field, "must be an http(s) URL")),
+    }
+}
+
 /// The only verification type this client handles.
 pub fn otp_type(field: &str, value: &str) -> Result<()> {
     if value != "recovery" {
@@ -116,6 +142,26 @@ mod tests {
             assert_eq!(error.code, ErrorCode::InvalidInput, "{name:?}: {value:?}");
             assert!(error.message.starts_with("headers:"));
             assert!(!error.message.contains(value) || value == "v", "the value is not echoed: {}", error.message);
+        }
+    }
+
+    #[test]
+    fn tokens_fit_in_a_header() {
+        assert!(token("access_token", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln").is_ok());
+        for bad in ["", "a\nX-Smuggled: yes", "a b", "a\r", "\u{e9}t\u{e9}", "a\0"] {
+            let error = token("access_token", bad).unwrap_err();
+            assert!(!bad.is_empty() && !error.message.contains(bad) || bad.is_empty());
+        }
+        assert!(token("access_token", &"a".repeat(16 * 1024 + 1)).is_err());
+    }
+
+    #[test]
+    fn urls() {
+        for ok in ["https://app.test/reset", "http://127.0.0.1:3000", "HTTPS://X.CO"] {
+            assert!(url("redirectTo", ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "javascript:alert(1)", "//evil.test", "https://", "https:///path", "https://a b", "http://a\n", "ftp://x.co", "https:"] {
+            assert!(url("redirectTo", bad).is_err(), "{bad}");
         }
     }
 

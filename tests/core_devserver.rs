@@ -1,5 +1,5 @@
 //! The session core, natively, against a real devserver on a loopback port: the same logic the
-//! wasm package runs, with a blocking HTTP client standing in for `fetch`.
+//! wasm package runs, with a native HTTP client on tokio's blocking pool standing in for `fetch`.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::cell::{Cell, RefCell};
@@ -12,6 +12,7 @@ use wasm_auth_client::backend::SignOutScope;
 use wasm_auth_client::core::{AuthCore, AuthEvent, RecoveryProof, ResetFlow};
 use wasm_auth_client::error::{ErrorCode, Result};
 use wasm_auth_client::http::{Host, Http, HttpRequest, HttpResponse, TransportError};
+use wasm_auth_client::session::Session;
 use wasm_auth_client::storage::{Keys, MemoryStore, Store};
 
 const PASSWORD: &str = "first-password-1";
@@ -26,12 +27,14 @@ struct Devserver {
 
 impl Devserver {
     fn start(tweak: impl FnOnce(&mut auth_devserver::Config)) -> Devserver {
-        let mut config = auth_devserver::Config::defaults();
-        config.bcrypt_cost = 4;
-        tweak(&mut config);
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
+        let mut config = auth_devserver::Config::defaults();
+        config.bcrypt_cost = 4;
+        // Email links point at this server.
+        config.api_external_url = url.clone();
+        tweak(&mut config);
         let state = auth_devserver::AppState::new(config, auth_devserver::db::Db::open(":memory:").unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
@@ -94,29 +97,37 @@ impl Drop for Devserver {
 
 // ---- the native runtime glue ----------------------------------------------------------------
 
+/// `fetch` for native tests: the blocking HTTP call runs on tokio's blocking pool, so the
+/// future really waits for the network and other tasks run meanwhile — as in a browser, where
+/// a refresh stays in flight while other callers arrive.
 struct NativeHttp;
 
 impl Http for NativeHttp {
-    async fn send(&self, request: HttpRequest) -> std::result::Result<HttpResponse, TransportError> {
-        let mut call = ureq::request(request.method, &request.url).timeout(std::time::Duration::from_secs(5));
-        for (k, v) in &request.headers {
-            call = call.set(k, v);
-        }
-        let result = match &request.body {
-            Some(body) => call.send_string(body),
-            None => call.call(),
-        };
-        let response = match result {
-            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
-            Err(_) => return Err(TransportError::Network),
-        };
-        Ok(HttpResponse {
-            status: response.status(),
-            error_code_header: response.header("x-sb-error-code").map(str::to_string),
-            retry_after_header: response.header("retry-after").map(str::to_string),
-            body: response.into_string().map_err(|_| TransportError::Network)?,
-        })
+    async fn send(&self, request: &HttpRequest) -> std::result::Result<HttpResponse, TransportError> {
+        let request = request.clone();
+        tokio::task::spawn_blocking(move || send_blocking(&request)).await.map_err(|_| TransportError::Network)?
     }
+}
+
+fn send_blocking(request: &HttpRequest) -> std::result::Result<HttpResponse, TransportError> {
+    let mut call = ureq::request(request.method, &request.url).timeout(std::time::Duration::from_secs(5));
+    for (k, v) in &request.headers {
+        call = call.set(k, v);
+    }
+    let result = match &request.body {
+        Some(body) => call.send_string(body),
+        None => call.call(),
+    };
+    let response = match result {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+        Err(_) => return Err(TransportError::Network),
+    };
+    Ok(HttpResponse {
+        status: response.status(),
+        error_code_header: response.header("x-sb-error-code").map(str::to_string),
+        retry_after_header: response.header("retry-after").map(str::to_string),
+        body: response.into_string().map_err(|_| TransportError::Network)?,
+    })
 }
 
 fn real_now() -> f64 {
@@ -305,7 +316,8 @@ fn server_errors_arrive_typed() {
         auth.request_password_reset("typed@test.io", None, ResetFlow::Otp).await.unwrap();
         let limited = auth.request_password_reset("typed@test.io", None, ResetFlow::Otp).await.unwrap_err();
         assert_eq!(limited.code, ErrorCode::RateLimited);
-        assert!(matches!(limited.retry_after, Some(59 | 60)), "{:?}", limited.retry_after);
+        // GoTrue's "after N seconds": at most the 60 s interval, and never zero.
+        assert!(limited.retry_after.is_some_and(|s| (1..=60).contains(&s)), "{:?}", limited.retry_after);
 
         server.fault(json!({"path": "/recover", "status": 502, "body": "<html>Bad Gateway</html>"}));
         let proxy = auth.request_password_reset("x@test.io", None, ResetFlow::Otp).await.unwrap_err();
@@ -465,4 +477,175 @@ fn a_refused_refresh_token_ends_the_session_only_once_the_access_token_expires()
         assert!(h.auth.cached_user().is_none());
     });
     assert_eq!(h.events.borrow().last(), Some(&"SIGNED_OUT"));
+}
+
+#[test]
+fn a_refresh_that_lands_after_another_tabs_newer_one_adopts_it() {
+    // Two tabs on one shared store (local storage). Tab A's refresh is held at the server; tab B
+    // refreshes meanwhile and stores a session that expires later (B's clock runs ahead).
+    let server = Devserver::start(|c| c.jwt_exp = 100);
+    server.sign_up("tabs@test.io");
+    let store = SharedStore::default();
+    let a = harness(&server, &store);
+    run(async { a.auth.sign_in("tabs@test.io", PASSWORD).await.unwrap() });
+    let b = harness(&server, &store);
+    assert!(b.auth.cached_user().is_some(), "B starts from the shared record");
+    a.clock.set(60.0);
+    b.clock.set(110.0);
+    server.fault(json!({"path": "/token", "query": "grant_type=refresh_token", "delay_ms": 600}));
+    let (from_a, from_b) = run(async {
+        let later_b = async {
+            tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+            b.auth.session().await
+        };
+        tokio::join!(a.auth.session(), later_b)
+    });
+    let (from_a, from_b) = (from_a.unwrap().unwrap(), from_b.unwrap().unwrap());
+    let stored = Session::from_record(&store.get("test").unwrap().unwrap(), 0.0).unwrap();
+    // Records keep milliseconds; A's own refresh would expire about 50 s earlier.
+    assert!((stored.expires_at - from_b.expires_at).abs() < 0.01, "the newer record stays in the store");
+    assert!((from_a.expires_at - from_b.expires_at).abs() < 0.01, "A adopted B's newer session");
+    assert_eq!(from_a.access_token, from_b.access_token);
+}
+
+#[test]
+fn sign_out_global_ends_every_session_and_others_every_other() {
+    let server = Devserver::start(|_| {});
+    server.sign_up("scope@test.io");
+    let (laptop, _) = client(&server, &SharedStore::default());
+    let (phone, phone_events) = client(&server, &SharedStore::default());
+    let (tablet, _) = client(&server, &SharedStore::default());
+    run(async {
+        for device in [&laptop, &phone, &tablet] {
+            device.sign_in("scope@test.io", PASSWORD).await.unwrap();
+        }
+        laptop.sign_out(SignOutScope::Global).await.unwrap();
+        assert!(laptop.cached_user().is_none());
+        assert_eq!(code(phone.user().await), ErrorCode::NotAuthenticated, "the phone's session died on the server");
+        assert_eq!(phone_events.borrow().last(), Some(&"SIGNED_OUT"));
+        assert_eq!(code(tablet.user().await), ErrorCode::NotAuthenticated);
+    });
+}
+
+// ---- handleRedirect: what a link may and may not do ------------------------------------------
+
+/// Where GoTrue's email link redirects: the implicit flow's tokens in the fragment.
+fn follow_link(link: &str) -> String {
+    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let response = match agent.get(link).call() {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{e}"),
+    };
+    response.header("location").expect("a redirect").to_string()
+}
+
+#[test]
+fn tokens_in_a_link_need_a_request_from_this_client_or_an_opt_in() {
+    let server = Devserver::start(|_| {});
+    server.sign_up("link@test.io");
+    let store = SharedStore::default();
+    let (stranger, events) = client(&server, &store);
+    run(async {
+        let (asker, _) = client(&server, &SharedStore::default());
+        asker.request_password_reset("link@test.io", Some("http://127.0.0.1:3000/reset"), ResetFlow::Otp).await.unwrap();
+        let location = follow_link(server.last_mail("link@test.io")["link"].as_str().unwrap());
+        assert!(location.contains("#access_token="), "{location}");
+        // Someone else's tab (no request, no opt-in): refused before any request, nothing stored.
+        server.clear_requests();
+        let refused = stranger.handle_redirect(&location, false).await.unwrap_err();
+        assert_eq!(refused.code, ErrorCode::UnsolicitedSession);
+        assert!(server.requests().is_empty());
+        assert!(stranger.cached_user().is_none() && store.get("test").unwrap().is_none());
+        assert!(events.borrow().is_empty());
+        // The app may opt in (it knows its own email links open across devices).
+        let session = stranger.handle_redirect(&location, true).await.unwrap().unwrap();
+        assert_eq!(session.user.email(), Some("link@test.io"));
+        assert_eq!(*events.borrow(), vec!["PASSWORD_RECOVERY"]);
+    });
+}
+
+#[test]
+fn the_client_that_asked_takes_its_link_within_the_hour() {
+    let server = Devserver::start(|_| {});
+    server.sign_up("asked@test.io");
+    let h = harness(&server, &SharedStore::default());
+    run(async {
+        h.auth.request_password_reset("asked@test.io", Some("http://127.0.0.1:3000/reset"), ResetFlow::Otp).await.unwrap();
+        let link = server.last_mail("asked@test.io")["link"].as_str().unwrap().to_string();
+        h.clock.set(3601.0);
+        let late = h.auth.handle_redirect(&follow_link(&link), false).await.unwrap_err();
+        assert_eq!(late.code, ErrorCode::UnsolicitedSession, "the pending mark expires");
+        h.clock.set(0.0);
+        let session = h.auth.handle_redirect(&follow_link(&link), false).await;
+        // The first follow consumed the token: the second redirect is an error fragment.
+        assert_eq!(code(session), ErrorCode::InvalidOtp);
+        server.call("POST", "/_dev/clock", Some(json!({"seconds": 61})));
+        h.auth.request_password_reset("asked@test.io", Some("http://127.0.0.1:3000/reset"), ResetFlow::Otp).await.unwrap();
+        let fresh = follow_link(server.last_mail("asked@test.io")["link"].as_str().unwrap());
+        assert_eq!(h.auth.handle_redirect(&fresh, false).await.unwrap().unwrap().user.email(), Some("asked@test.io"));
+    });
+}
+
+#[test]
+fn a_link_never_swaps_the_signed_in_user() {
+    let server = Devserver::start(|_| {});
+    server.sign_up("alice@test.io");
+    server.sign_up("mallory@test.io");
+    let (alice, events) = client(&server, &SharedStore::default());
+    run(async {
+        alice.sign_in("alice@test.io", PASSWORD).await.unwrap();
+        // Mallory's own link, opened in Alice's signed-in app (login CSRF), even with the opt-in.
+        let (mallory, _) = client(&server, &SharedStore::default());
+        mallory.request_password_reset("mallory@test.io", Some("http://127.0.0.1:3000/reset"), ResetFlow::Otp).await.unwrap();
+        let mail = server.last_mail("mallory@test.io");
+        let location = follow_link(mail["link"].as_str().unwrap());
+        assert_eq!(code(alice.handle_redirect(&location, true).await), ErrorCode::SessionConflict);
+        assert_eq!(alice.cached_user().unwrap().email(), Some("alice@test.io"));
+        // A token-hash link or a code for Mallory: verified, then refused, and that session ended.
+        server.call("POST", "/_dev/clock", Some(json!({"seconds": 61})));
+        mallory.request_password_reset("mallory@test.io", None, ResetFlow::Otp).await.unwrap();
+        let hash_link = format!("http://127.0.0.1:3000/reset?token_hash={}&type=recovery", server.last_mail("mallory@test.io")["token_hash"].as_str().unwrap());
+        assert_eq!(code(alice.handle_redirect(&hash_link, false).await), ErrorCode::SessionConflict);
+        assert_eq!(alice.cached_user().unwrap().email(), Some("alice@test.io"));
+        assert_eq!(*events.borrow(), vec!["SIGNED_IN"], "no event: nothing changed");
+        alice.user().await.unwrap();
+        // Alice's own link is fine while she is signed in.
+        alice.request_password_reset("alice@test.io", Some("http://127.0.0.1:3000/reset"), ResetFlow::Otp).await.unwrap();
+        let own = follow_link(server.last_mail("alice@test.io")["link"].as_str().unwrap());
+        alice.handle_redirect(&own, false).await.unwrap();
+        assert_eq!(events.borrow().last(), Some(&"PASSWORD_RECOVERY"));
+    });
+}
+
+#[test]
+fn token_hash_links_work_across_devices_when_nobody_is_signed_in() {
+    let server = Devserver::start(|_| {});
+    server.sign_up("cross@test.io");
+    run(async {
+        let (laptop, _) = client(&server, &SharedStore::default());
+        laptop.request_password_reset("cross@test.io", None, ResetFlow::Otp).await.unwrap();
+        let hash = server.last_mail("cross@test.io")["token_hash"].as_str().unwrap().to_string();
+        let (phone, _) = client(&server, &SharedStore::default());
+        let session = phone.handle_redirect(&format!("https://app.test/reset?token_hash={hash}&type=recovery"), false).await.unwrap().unwrap();
+        assert_eq!(session.user.email(), Some("cross@test.io"));
+    });
+}
+
+#[test]
+fn tokens_that_would_smuggle_a_header_are_refused_before_any_request() {
+    let server = Devserver::start(|_| {});
+    let (auth, _) = client(&server, &SharedStore::default());
+    server.clear_requests();
+    run(async {
+        for access_token in ["AT%0AX-Smuggled%0Ayes", "AT%0D%0AX-Smuggled:%20yes", "A%20T", "%00"] {
+            let link = format!("https://app.test/#access_token={access_token}&refresh_token=r1234567890a&expires_in=3600&type=recovery");
+            let error = auth.handle_redirect(&link, true).await.unwrap_err();
+            assert_eq!(error.code, ErrorCode::InvalidInput, "{access_token}");
+            assert!(error.message.starts_with("access_token:"));
+            assert!(!error.message.contains("Smuggled"));
+        }
+        let link = "https://app.test/#access_token=AT&refresh_token=r%0Ax&expires_in=3600&type=recovery";
+        assert!(auth.handle_redirect(link, true).await.unwrap_err().message.starts_with("refresh_token:"));
+    });
+    assert!(server.requests().is_empty());
 }

@@ -85,6 +85,10 @@ function explain(error) {
       return 'Your session has ended. Please sign in again.';
     case 'server_error':
       return 'The server had a problem. Try again in a moment.';
+    case 'unsolicited_session':
+      return 'This link was opened in a different tab or browser than the one that asked for it. Enter the 6-digit code from the email here instead.';
+    case 'session_conflict':
+      return 'Another account is signed in here. Sign out first, then use a new code.';
     default:
       return error.message;
   }

@@ -66,21 +66,24 @@ impl<H: Http> GoTrue<H> {
         Some(body.stringify())
     }
 
-    /// Sends and checks the status; the body text of a success.
+    /// Sends and checks the status; the body text of a success. An error's text never repeats
+    /// a credential of the request (a proxy may echo what it got).
     pub(crate) async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse> {
-        let response = self.http.send(request).await.map_err(|e| match e {
+        let response = self.http.send(&request).await.map_err(|e| match e {
             TransportError::Network => AuthError::new(ErrorCode::NetworkError, "The auth server could not be reached"),
             TransportError::Timeout => AuthError::new(ErrorCode::Timeout, "The auth server did not answer in time"),
         })?;
         if (200..300).contains(&response.status) {
             return Ok(response);
         }
-        Err(error::from_response(ErrorResponse {
+        let mut error = error::from_response(ErrorResponse {
             status: response.status,
             error_code_header: response.error_code_header.as_deref(),
             retry_after_header: response.retry_after_header.as_deref(),
             body: JsonValue::parse(&response.body).map(|v| ErrorBody::from_json(&v)),
-        }))
+        });
+        error.redact(&request_secrets(&request));
+        Err(error)
     }
 
     pub(crate) async fn call(&self, request: HttpRequest) -> Result<JsonValue> {
@@ -96,6 +99,19 @@ impl<H: Http> GoTrue<H> {
     pub(crate) async fn call_user(&self, request: HttpRequest) -> Result<User> {
         User::from_json(&self.call(request).await?).ok_or_else(|| unexpected(200))
     }
+}
+
+/// What a request carried that must not come back in an error: header values (the API key,
+/// the bearer token) and every string in the JSON body (passwords, codes, tokens).
+fn request_secrets(request: &HttpRequest) -> Vec<String> {
+    let mut secrets: Vec<String> = request.headers.iter().map(|(_, v)| v.strip_prefix("Bearer ").unwrap_or(v).to_string()).collect();
+    if let Some(JsonValue::Object(members)) = request.body.as_deref().and_then(JsonValue::parse) {
+        secrets.extend(members.into_iter().filter_map(|(_, v)| match v {
+            JsonValue::String(s) => Some(s),
+            _ => None,
+        }));
+    }
+    secrets
 }
 
 fn unexpected(status: u16) -> AuthError {
@@ -167,7 +183,7 @@ pub(crate) mod tests {
     pub struct Offline;
 
     impl Http for Offline {
-        async fn send(&self, _: HttpRequest) -> std::result::Result<HttpResponse, TransportError> {
+        async fn send(&self, _: &HttpRequest) -> std::result::Result<HttpResponse, TransportError> {
             Err(TransportError::Network)
         }
     }

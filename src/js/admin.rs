@@ -17,7 +17,7 @@ pub struct AdminClient {
 
 #[wasm_bindgen]
 impl AdminClient {
-    /// Throws `unsafe_environment` in a browser page (a service key there is a breach) unless
+    /// Throws `unsafe_environment` in a browser page or worker (a service key there is a breach) unless
     /// `allowInBrowser` is set; `invalid_input` for bad options.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "AdminClientOptions")] options: JsValue) -> Result<AdminClient, JsValue> {
@@ -26,14 +26,15 @@ impl AdminClient {
 
     fn build(options: &JsValue) -> Result<AdminClient, AuthError> {
         let options = input::object(options, "options")?;
-        let url = super::checked_url(&input::string(&options, "url")?)?;
+        let url = input::string(&options, "url")?;
+        crate::validate::url("url", &url)?;
         let key = input::string(&options, "serviceRoleKey")?;
         crate::validate::header("serviceRoleKey", "apikey", &key)?;
         let allow_in_browser = input::raw(&options, "allowInBrowser").as_bool().unwrap_or(false);
-        if storage::in_browser_document() && !allow_in_browser {
+        if (storage::in_browser_document() || storage::in_browser_worker()) && !allow_in_browser {
             return Err(AuthError::new(
                 ErrorCode::UnsafeEnvironment,
-                "AdminClient refuses to run in a browser page: the service_role key would be exposed to every visitor",
+                "AdminClient refuses to run in a browser page or worker: the service_role key would be exposed to every visitor",
             ));
         }
         let headers = input::string_record(&options, "headers")?;

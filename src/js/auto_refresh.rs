@@ -8,7 +8,7 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::host::{clear_timeout, set_timeout};
+use super::host::{clear_timeout, global, set_timeout};
 use super::Core;
 
 /// After a due refresh that did not happen (offline, server trouble), try again this much later.
@@ -94,12 +94,8 @@ impl Drop for AutoRefresh {
     }
 }
 
-fn global(name: &str) -> Option<JsValue> {
-    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str(name)).ok().filter(|v| v.is_object())
-}
-
 fn document() -> Option<JsValue> {
-    global("document")
+    global("document").filter(JsValue::is_object)
 }
 
 fn is_hidden() -> bool {

@@ -3,7 +3,7 @@
 // AbortController, a timer closure) costs a dozen crossings and a Request copy per call.
 
 /**
- * One HTTP exchange, aborted after `timeoutMs`. `headers` is "name\nvalue\n" per header.
+ * One HTTP exchange, aborted after `timeoutMs`. `headers` is a list of [name, value] pairs.
  * Resolves with [status, body text, x-sb-error-code, retry-after] or, when no whole answer
  * came, with 'timeout' or 'network'. Nothing thrown here may unwind through the wasm caller.
  */
@@ -11,10 +11,7 @@ export async function send(method, url, headers, body, timeoutMs) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    const lines = headers.split('\n');
-    const pairs = [];
-    for (let i = 0; i + 1 < lines.length; i += 2) pairs.push([lines[i], lines[i + 1]]);
-    const response = await fetch(url, { method, headers: pairs, body, signal: controller.signal });
+    const response = await fetch(url, { method, headers, body, signal: controller.signal });
     return [response.status, await response.text(), response.headers.get('x-sb-error-code'), response.headers.get('retry-after')];
   } catch {
     return controller.signal.aborted ? 'timeout' : 'network';

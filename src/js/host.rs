@@ -9,7 +9,7 @@ use crate::http::{Host, Http, HttpRequest, HttpResponse, TransportError};
 
 #[wasm_bindgen(module = "/src/js/host.js")]
 extern "C" {
-    fn send(method: &str, url: &str, headers: &str, body: Option<String>, timeout_ms: u32) -> js_sys::Promise;
+    fn send(method: &str, url: &str, headers: js_sys::Array, body: Option<String>, timeout_ms: u32) -> js_sys::Promise;
     fn sleep(ms: u32) -> js_sys::Promise;
 }
 
@@ -35,7 +35,7 @@ impl Host for JsHost {
     }
 
     fn random_bytes(&self) -> Option<[u8; 64]> {
-        let crypto = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).ok().filter(|c| c.is_object())?;
+        let crypto = global("crypto").filter(JsValue::is_object)?;
         let fill: js_sys::Function = js_sys::Reflect::get(&crypto, &JsValue::from_str("getRandomValues")).ok()?.dyn_into().ok()?;
         let array = js_sys::Uint8Array::new_with_length(64);
         fill.call1(&crypto, &array).ok()?;
@@ -52,17 +52,14 @@ pub struct Fetch {
 }
 
 impl Http for Fetch {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        // One string instead of a list: no header name or value holds a line break (the
-        // constructors refuse such headers).
-        let mut headers = String::new();
+    async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        // Name/value pairs, as `fetch` takes them: a value can never become a second header,
+        // whatever it holds (fetch itself refuses line breaks in values).
+        let headers = js_sys::Array::new();
         for (name, value) in &request.headers {
-            headers.push_str(name);
-            headers.push('\n');
-            headers.push_str(value);
-            headers.push('\n');
+            headers.push(&js_sys::Array::of2(&JsValue::from_str(name), &JsValue::from_str(value)));
         }
-        let answer = JsFuture::from(send(request.method, &request.url, &headers, request.body, self.timeout_ms))
+        let answer = JsFuture::from(send(request.method, &request.url, headers, request.body.clone(), self.timeout_ms))
             .await
             .unwrap_or_else(|_| JsValue::from_str("network"));
         if answer.as_string().is_some_and(|failure| failure == "timeout") {
@@ -76,6 +73,12 @@ impl Http for Fetch {
             retry_after_header: answer.get(3).as_string(),
         })
     }
+}
+
+/// A property of the global object (`globalThis.name`), unless undefined or null. Browsers,
+/// workers, Node, Deno and workerd all have a global object; not all have `window`.
+pub fn global(name: &str) -> Option<JsValue> {
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined() && !v.is_null())
 }
 
 /// JSON text written by `JsonValue` as a plain JavaScript value: one `JSON.parse` is faster

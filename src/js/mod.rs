@@ -90,7 +90,8 @@ impl AuthClient {
 
     fn build(options: &JsValue) -> Result<AuthClient, AuthError> {
         let options = input::object(options, "options")?;
-        let url = checked_url(&input::string(&options, "url")?)?;
+        let url = input::string(&options, "url")?;
+        crate::validate::url("url", &url)?;
         let api_key = input::optional_string(&options, "apiKey")?;
         if let Some(key) = &api_key {
             crate::validate::header("apiKey", "apikey", key)?;
@@ -119,7 +120,7 @@ impl AuthClient {
             Some(store) => {
                 let (core, timer, stale) = (core.clone(), auto_refresh.clone(), user_js.clone());
                 Some(future_to_promise(async move {
-                    store.fill(&[&keys.session, &keys.recovery_email, &keys.code_verifier]).await;
+                    store.fill(&[&keys.session, &keys.recovery_email, &keys.code_verifier, &keys.pending_flow]).await;
                     core.reload();
                     *stale.borrow_mut() = None;
                     if let Some(timer) = timer {
@@ -213,23 +214,36 @@ impl AuthClient {
     /// Consumes the redirect a recovery link led to: tokens in the fragment, a PKCE `?code=`
     /// (exchanged with the verifier stored by `requestPasswordReset({ flow: 'pkce' })`), a
     /// `token_hash`, or an error (`error_code=otp_expired` rejects with `invalid_otp`). Without
-    /// `url`, reads the address bar and then removes those parameters from it. Resolves `null`
-    /// when there is nothing to consume.
+    /// `url`, reads the address bar and removes those parameters from it at once, before a
+    /// single request. Resolves `null` when there is nothing to consume. Tokens in the fragment are
+    /// taken only after this client's own `requestPasswordReset` (or with `acceptTokens: true`);
+    /// another user's session never replaces the signed-in one (`session_conflict`).
     #[wasm_bindgen(js_name = handleRedirect, unchecked_return_type = "Promise<Session | null>")]
-    pub fn handle_redirect(&self, #[wasm_bindgen(unchecked_param_type = "string")] url: Option<JsValue>) -> js_sys::Promise {
+    pub fn handle_redirect(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] url: Option<JsValue>,
+        #[wasm_bindgen(unchecked_param_type = "HandleRedirectOptions")] options: Option<JsValue>,
+    ) -> js_sys::Promise {
+        // Read now, and from the address bar removed now: the secret must not stay there (or
+        // reach history) while requests run, whether or not they work.
+        let url = match url.filter(|u| !u.is_undefined() && !u.is_null()) {
+            Some(url) => url.as_string().ok_or_else(|| AuthError::invalid_input("url", "must be a string")),
+            None => address_bar().ok_or_else(|| AuthError::invalid_input("url", "is required outside a browser page")).inspect(|href| {
+                let cleaned = link::without_auth_params(href);
+                if cleaned != *href {
+                    replace_address_bar(&cleaned);
+                }
+            }),
+        };
+        let options = options.filter(|o| !o.is_undefined() && !o.is_null()).map(|o| input::fields(&o, "options")).transpose();
         let core = self.core.clone();
         self.when_loaded(Box::pin(async move {
-            let (url, from_address_bar) = match url.filter(|u| !u.is_undefined() && !u.is_null()) {
-                Some(url) => (url.as_string().ok_or_else(|| AuthError::invalid_input("url", "must be a string"))?, false),
-                None => (address_bar().ok_or_else(|| AuthError::invalid_input("url", "is required outside a browser page"))?, true),
+            let url = url?;
+            let accept_tokens = match options? {
+                Some(options) => options.bool_or("acceptTokens", false)?,
+                None => false,
             };
-            let result = core.handle_redirect(&url).await;
-            // The secret leaves the address bar whether or not it worked: a used code is useless
-            // and a valid one must not linger in history.
-            if from_address_bar {
-                replace_address_bar(&link::without_auth_params(&url));
-            }
-            Ok(result?.as_ref().map_or(JsValue::NULL, session_to_js))
+            Ok(core.handle_redirect(&url, accept_tokens).await?.as_ref().map_or(JsValue::NULL, session_to_js))
         }))
     }
 
@@ -343,15 +357,6 @@ impl AuthClient {
     }
 }
 
-/// The `url` option: an http(s) URL.
-fn checked_url(url: &str) -> Result<String, AuthError> {
-    let lower = url.to_ascii_lowercase();
-    if !(lower.starts_with("http://") || lower.starts_with("https://")) || url.len() < 10 {
-        return Err(AuthError::invalid_input("url", "must be an http(s) URL"));
-    }
-    Ok(url.to_string())
-}
-
 /// The `timeoutMs` option, if given.
 fn timeout_option(options: &JsValue) -> Result<Option<u32>, AuthError> {
     match input::optional_number(options, "timeoutMs")? {
@@ -361,16 +366,16 @@ fn timeout_option(options: &JsValue) -> Result<Option<u32>, AuthError> {
     }
 }
 
-fn location() -> Option<JsValue> {
-    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("location")).ok().filter(|l| l.is_object())
-}
-
+/// `location.href` in a browser page (not in workers: their `location` is the script's).
 fn address_bar() -> Option<String> {
-    js_sys::Reflect::get(&location()?, &JsValue::from_str("href")).ok()?.as_string()
+    if !storage::in_browser_document() {
+        return None;
+    }
+    js_sys::Reflect::get(&host::global("location")?, &JsValue::from_str("href")).ok()?.as_string()
 }
 
 fn replace_address_bar(url: &str) {
-    let Ok(history) = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("history")) else { return };
+    let Some(history) = host::global("history") else { return };
     let Ok(replace) = js_sys::Reflect::get(&history, &JsValue::from_str("replaceState")) else { return };
     if let Ok(replace) = replace.dyn_into::<js_sys::Function>() {
         let state = js_sys::Reflect::get(&history, &JsValue::from_str("state")).unwrap_or(JsValue::NULL);

@@ -7,6 +7,8 @@ use wasm_bindgen::JsCast;
 use crate::error::{AuthError, ErrorCode, Result};
 use crate::storage::Store;
 
+use super::host::global;
+
 fn storage_error(action: &str) -> AuthError {
     AuthError::new(ErrorCode::StorageError, format!("storage: {action} failed"))
 }
@@ -29,12 +31,19 @@ impl Store for WebStore {
 /// True in a real browser document. Deno defines `window` and an in-memory `sessionStorage`,
 /// Node and workers define neither `document` nor Web Storage: all of them get memory.
 pub fn in_browser_document() -> bool {
-    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("document")).is_ok_and(|d| d.is_object())
+    global("document").is_some_and(|d| d.is_object())
+}
+
+/// True in a browser's dedicated, shared or service worker: they run beside pages of the same
+/// origin and take their scripts from it. Server runtimes (workerd, Deno, Node, Bun) have no
+/// `importScripts`.
+pub fn in_browser_worker() -> bool {
+    global("WorkerGlobalScope").is_some() && global("importScripts").is_some_and(|f| f.is_function())
 }
 
 /// The named Web Storage when it exists and accepts a write (it throws in some private modes).
 pub fn web_storage(name: &str) -> Option<WebStore> {
-    let storage: web_sys::Storage = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str(name)).ok()?.dyn_into().ok()?;
+    let storage: web_sys::Storage = global(name)?.dyn_into().ok()?;
     let probe = "wasm-auth-client:probe";
     storage.set_item(probe, "1").ok()?;
     storage.remove_item(probe).ok()?;

@@ -6,6 +6,7 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::host::global;
 use super::Core;
 
 pub struct TabSync {
@@ -15,7 +16,7 @@ pub struct TabSync {
 impl TabSync {
     /// Listens for changes of `key` made by other tabs.
     pub fn start(core: &Rc<Core>, key: String) -> Option<TabSync> {
-        let add: js_sys::Function = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("addEventListener")).ok()?.dyn_into().ok()?;
+        let add: js_sys::Function = global("addEventListener")?.dyn_into().ok()?;
         let core: Weak<Core> = Rc::downgrade(core);
         let listener = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
             let field = |name: &str| js_sys::Reflect::get(&event, &JsValue::from_str(name)).ok();
@@ -33,9 +34,7 @@ impl TabSync {
 
 impl Drop for TabSync {
     fn drop(&mut self) {
-        let remove = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("removeEventListener"))
-            .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        let remove = global("removeEventListener").and_then(|f| f.dyn_into::<js_sys::Function>().ok());
         if let Some(remove) = remove {
             let _ = remove.call2(&js_sys::global(), &JsValue::from_str("storage"), self.listener.as_ref());
         }

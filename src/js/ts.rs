@@ -85,6 +85,15 @@ export interface SignInRequest {
   password: string;
 }
 
+export interface HandleRedirectOptions {
+  /**
+   * Take session tokens from the link's fragment even though this client did not request the
+   * email (an email opened on another device). Default false: such links throw
+   * `unsolicited_session`. Never lets another user replace the signed-in one.
+   */
+  acceptTokens?: boolean;
+}
+
 export interface SignOutOptions {
   /** Default 'local'. */
   scope?: 'local' | 'global' | 'others';
@@ -132,7 +141,8 @@ export type AuthErrorCode =
   | 'invalid_credentials' | 'invalid_current_password' | 'current_password_required'
   | 'reauthentication_needed' | 'invalid_nonce' | 'rate_limited' | 'user_banned'
   | 'email_not_confirmed' | 'invalid_code' | 'network_error' | 'timeout' | 'server_error'
-  | 'unexpected_response' | 'request_failed' | 'storage_error' | 'unsafe_environment';
+  | 'unexpected_response' | 'request_failed' | 'storage_error' | 'unsafe_environment'
+  | 'session_conflict' | 'unsolicited_session';
 
 // Calls without their optional argument (trailing optional parameters wasm-bindgen cannot express).
 export interface AuthClient {

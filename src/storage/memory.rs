@@ -6,8 +6,16 @@ use super::Store;
 use crate::error::Result;
 
 /// Lives as long as the client; nothing survives a reload. A few keys at most, so a list.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct MemoryStore(RefCell<Vec<(String, String)>>);
+
+/// The values are session records and verifiers: `Debug` lists the keys only.
+impl std::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let entries = self.0.borrow();
+        f.debug_tuple("MemoryStore").field(&entries.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>()).finish()
+    }
+}
 
 impl Store for MemoryStore {
     fn get(&self, key: &str) -> Result<Option<String>> {

@@ -40,6 +40,8 @@ pub struct Keys {
     pub recovery_email: String,
     /// The PKCE verifier of a pending link-based recovery.
     pub code_verifier: String,
+    /// Until when (Unix seconds) a recovery link's tokens are expected back.
+    pub pending_flow: String,
 }
 
 /// The default `storageKey`.
@@ -52,6 +54,7 @@ impl Keys {
             session: prefix.to_string(),
             recovery_email: format!("{prefix}:recovery-email"),
             code_verifier: format!("{prefix}:code-verifier"),
+            pending_flow: format!("{prefix}:pending-flow"),
         }
     }
 }

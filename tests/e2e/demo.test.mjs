@@ -55,6 +55,18 @@ async function newestCode() {
   return (await code.textContent()).trim();
 }
 
+test('the page loads without a console error or a failed request', async () => {
+  await freshPage();
+  const problems = [];
+  page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+  page.on('response', (response) => response.status() >= 400 && problems.push(`${response.status()} ${response.url()}`));
+  await page.goto(server.url);
+  await page.locator('body[data-ready=true]').waitFor();
+  // The browser asks for the icon after load; give it the moment it takes.
+  await page.waitForLoadState('networkidle');
+  assert.deepEqual(problems, []);
+});
+
 test('sign up, forgot password, new password, sign in, change password, offline and back', async () => {
   await freshPage();
   const email = freshEmail('demo');

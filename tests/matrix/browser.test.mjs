@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { launchChromium } from '../support/chromium.mjs';
+import { launchChromium, openPage } from '../support/chromium.mjs';
 import { startDevserver, root } from '../support/devserver.mjs';
 import { rows } from './scenarios.mjs';
 
@@ -14,9 +14,7 @@ let page;
 before(async () => {
   server = await startDevserver({}, ['--www', path.join(root, 'tests/matrix'), '--pkg', path.join(root, 'pkg')]);
   browser = await launchChromium();
-  page = await browser.newPage();
-  page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
-  await page.goto(server.url);
+  page = await openPage(browser, server.url);
 });
 
 after(async () => {

@@ -337,16 +337,24 @@ test('a request object is read when the call is made, not later', async () => {
   assert.equal((await signingIn).user.email, email);
 });
 
-test('no credential in error messages', async () => {
+test('no credential in error messages, even when a proxy echoes the request', async () => {
   const email = await signUp();
   const auth = client();
   const session = await auth.signInWithEmail({ email, password: PASSWORD });
-  await server.dev.addFault({ path: '/user', status: 500, body: JSON.stringify({ code: 500, msg: 'boom' }) });
-  const error = await rejection(auth.getUser());
-  for (const secret of [session.accessToken, session.refreshToken, PASSWORD, server.anonKey]) {
-    assert.ok(!error.message.includes(secret));
-    assert.ok(!JSON.stringify(error).includes(secret));
+  const echo = `proxy: rejected Authorization: Bearer ${session.accessToken} apikey=${server.anonKey}`;
+  await server.dev.addFault({ path: '/user', status: 400, body: JSON.stringify({ code: 'bad', message: echo }), headers: { 'x-sb-error-code': session.accessToken } });
+  const errors = [await rejection(auth.getUser())];
+  await server.dev.addFault({ path: '/token', status: 400, body: JSON.stringify({ code: 400, error_code: 'x', msg: `password ${PASSWORD} and code 123456 refused` }) });
+  errors.push(await rejection(client().signInWithEmail({ email, password: PASSWORD })));
+  await server.dev.addFault({ path: '/verify', status: 403, body: JSON.stringify({ code: 'otp_expired', message: `code 654321 for ${email} expired` }) });
+  errors.push(await rejection(client().verifyOtp({ email, token: '654321', type: 'recovery' })));
+  for (const error of errors) {
+    const shown = `${error.message} ${error.serverCode} ${JSON.stringify(error)} ${error.stack}`;
+    for (const secret of [session.accessToken, session.refreshToken, PASSWORD, server.anonKey, '654321']) {
+      assert.ok(!shown.includes(secret), `${secret.slice(0, 12)}… shown in: ${error.message}`);
+    }
   }
+  assert.match(errors[0].message, /^proxy: rejected Authorization: Bearer \[redacted\]/, 'the rest of the message stays');
 });
 
 test('the type declarations export the documented API without any', () => {
@@ -368,7 +376,7 @@ test('the type declarations export the documented API without any', () => {
     'getUser(): Promise<User>;',
     'reauthenticate(): Promise<void>;',
     'onAuthChange(callback: AuthChangeCallback): () => void;',
-    'handleRedirect(url: string): Promise<Session | null>;',
+    'handleRedirect(url: string, options: HandleRedirectOptions): Promise<Session | null>;',
     'handleRedirect(): Promise<Session | null>;',
     'signOut(): Promise<void>;',
     'updateUserPassword(userId: string, request: { password: string }): Promise<User>;',
@@ -513,17 +521,20 @@ test('handleRedirect: a PKCE link opened where no verifier exists says so', asyn
 
 test('handleRedirect: implicit fragment, then the used link as an error fragment', async () => {
   const email = await signUp();
-  await client().requestPasswordReset({ email, redirectTo: 'http://127.0.0.1:3000/reset' });
+  const storage = memoryStorage();
+  const auth = client({ storage });
+  const events = [];
+  auth.onAuthChange((event) => events.push(event));
+  await auth.requestPasswordReset({ email, redirectTo: 'http://127.0.0.1:3000/reset' });
+  assert.ok(storage.map.has('wasm-auth-client:pending-flow'), 'the client remembers that it asked');
   const mail = await server.dev.lastMail(email);
   const location = await followLink(mail.link);
   assert.match(location, /#access_token=.*type=recovery/);
-  const auth = client();
-  const events = [];
-  auth.onAuthChange((event) => events.push(event));
   const session = await auth.handleRedirect(location);
   assert.equal(session.user.email, email);
   assert.deepEqual(events, ['PASSWORD_RECOVERY']);
   assert.equal(auth.getCachedUser().email, email);
+  assert.ok(!storage.map.has('wasm-auth-client:pending-flow'));
 
   const used = await followLink(mail.link);
   const error = await rejection(client().handleRedirect(used));
@@ -659,4 +670,64 @@ test('AdminClient: users and passwords with the service key, which never leaks',
     assert.equal(thrown?.code, 'invalid_input');
     assert.ok(thrown.message.startsWith(field));
   }
+});
+
+test('handleRedirect: tokens this client did not ask for are refused unless the app opts in', async () => {
+  const email = await signUp();
+  await client().requestPasswordReset({ email, redirectTo: 'http://127.0.0.1:3000/reset' });
+  const location = await followLink((await server.dev.lastMail(email)).link);
+  const storage = memoryStorage();
+  const stranger = client({ storage });
+  await server.dev.clearRequests();
+  const error = await rejection(stranger.handleRedirect(location));
+  assert.equal(error.code, 'unsolicited_session');
+  assert.deepEqual(await server.dev.requests(), [], 'refused before any request');
+  assert.equal(stranger.getCachedUser(), null);
+  assert.equal(storage.map.size, 0);
+  const accepted = await stranger.handleRedirect(location, { acceptTokens: true });
+  assert.equal(accepted.user.email, email);
+  assert.equal((await rejection(stranger.handleRedirect(location, { acceptTokens: 'yes' }))).code, 'invalid_input');
+});
+
+test('handleRedirect: a crafted link never replaces the signed-in user (login CSRF)', async () => {
+  const alice = await signUp();
+  const mallory = await signUp();
+  await client().requestPasswordReset({ email: mallory, redirectTo: 'http://127.0.0.1:3000/reset' });
+  const mallorysLink = await followLink((await server.dev.lastMail(mallory)).link);
+  const auth = client();
+  await auth.signInWithEmail({ email: alice, password: PASSWORD });
+  const events = [];
+  auth.onAuthChange((event) => events.push(event));
+  const error = await rejection(auth.handleRedirect(mallorysLink, { acceptTokens: true }));
+  assert.equal(error.code, 'session_conflict');
+  assert.equal(auth.getCachedUser().email, alice);
+  assert.equal((await auth.getSession()).user.email, alice);
+  assert.deepEqual(events, []);
+});
+
+test('handleRedirect: a token that would add a request header is refused, nothing sent', async () => {
+  const auth = client();
+  await server.dev.clearRequests();
+  const link = 'http://127.0.0.1:3000/#access_token=AT%0AX-Smuggled%0Ayes&refresh_token=abcdefabcdef&expires_in=3600&type=recovery';
+  const error = await rejection(auth.handleRedirect(link, { acceptTokens: true }));
+  assert.equal(error.code, 'invalid_input');
+  assert.match(error.message, /^access_token:/);
+  assert.deepEqual(await server.dev.requests(), []);
+});
+
+test('signOut global ends the other devices; others keeps this one', async () => {
+  const email = await signUp();
+  const [laptop, phone, tablet] = [client(), client(), client()];
+  for (const device of [laptop, phone, tablet]) await device.signInWithEmail({ email, password: PASSWORD });
+  await phone.signOut({ scope: 'others' });
+  assert.equal((await phone.getUser()).email, email, 'others keeps this session');
+  assert.equal((await rejection(laptop.getUser())).code, 'not_authenticated');
+  assert.equal(laptop.getCachedUser(), null, 'the dead session is forgotten');
+  assert.equal((await rejection(tablet.getUser())).code, 'not_authenticated');
+
+  const other = client();
+  await other.signInWithEmail({ email, password: PASSWORD });
+  await phone.signOut({ scope: 'global' });
+  assert.equal(phone.getCachedUser(), null);
+  assert.equal((await rejection(other.getUser())).code, 'not_authenticated', 'global ended the other device too');
 });

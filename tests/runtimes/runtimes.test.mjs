@@ -86,9 +86,22 @@ after(async () => {
 
 const PASSWORD = 'first-password-1';
 
-async function post(api, pathname, body) {
-  const response = await fetch(api.url + pathname, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function post(api, pathname, body, token) {
+  const headers = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const response = await fetch(api.url + pathname, { method: 'POST', headers, body: JSON.stringify(body) });
   return { status: response.status, body: await response.json() };
+}
+
+/** An admin user (app_metadata.role, set with the service key) signed in: their access token. */
+async function adminAccessToken(tag) {
+  const email = freshEmail(`${tag}-operator`);
+  const created = await fetch(`${devserver.url}/admin/users`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${devserver.serviceKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD, email_confirm: true, app_metadata: { role: 'admin' } }),
+  });
+  assert.equal(created.status, 200);
+  return (await signIn(email, PASSWORD)).body.access_token;
 }
 
 async function signIn(email, password) {
@@ -113,6 +126,8 @@ for (const [name, start] of Object.entries(runtimes)) {
       assert.equal(response.status, 200, JSON.stringify(body));
       assert.deepEqual(body.notAuthenticated, { code: 'not_authenticated', status: 0, isAuthError: true });
       assert.equal(body.defaultStorageIsMemory, true, `default storage in ${body.runtime}`);
+      // The planted record is real: asked for by name, Web Storage finds it.
+      assert.equal(body.explicitSessionSeesIt, true, `storage: 'session' in ${body.runtime}`);
       console.log(`# ${name}: ${body.runtime}, sessionStorage ${body.hasSessionStorage ? 'present' : 'absent'}`);
       assert.deepEqual(await devserver.dev.requests(), []);
     });
@@ -141,13 +156,21 @@ for (const [name, start] of Object.entries(runtimes)) {
       assert.equal(reused.body.error.code, 'invalid_otp');
     });
 
-    test('admin password set ends every session of the user', async () => {
+    test('admin password set: admins only, and it ends every session of the user', async () => {
       const email = freshEmail(`${name}-admin`);
       await fetch(`${devserver.url}/signup`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
       const laptop = (await signIn(email, PASSWORD)).body;
       const phone = (await signIn(email, PASSWORD)).body;
 
-      const set = await post(api, '/admin/password', { userId: laptop.user.id, password: 'admin-set-password-2' });
+      // Nobody, a forged token, or an ordinary user: refused, and the password is unchanged.
+      const target = { userId: laptop.user.id, password: 'attacker-password-9' };
+      assert.equal((await post(api, '/admin/password', target)).status, 401);
+      assert.equal((await post(api, '/admin/password', target, 'not.a.token')).status, 401);
+      assert.equal((await post(api, '/admin/password', target, phone.access_token)).status, 403);
+      assert.equal((await signIn(email, 'attacker-password-9')).status, 400);
+
+      const adminToken = await adminAccessToken(name);
+      const set = await post(api, '/admin/password', { userId: laptop.user.id, password: 'admin-set-password-2' }, adminToken);
       assert.equal(set.status, 200, JSON.stringify(set.body));
       for (const session of [laptop, phone]) {
         const user = await fetch(`${devserver.url}/user`, { headers: { authorization: `Bearer ${session.access_token}` } });
@@ -155,10 +178,10 @@ for (const [name, start] of Object.entries(runtimes)) {
       }
       assert.equal((await signIn(email, 'admin-set-password-2')).status, 200);
 
-      const badId = await post(api, '/admin/password', { userId: '../../admin', password: 'whatever-password-1' });
+      const badId = await post(api, '/admin/password', { userId: '../../admin', password: 'whatever-password-1' }, adminToken);
       assert.equal(badId.status, 400);
       assert.equal(badId.body.error.code, 'invalid_input');
-      const weak = await post(api, '/admin/password', { userId: laptop.user.id, password: 'abc' });
+      const weak = await post(api, '/admin/password', { userId: laptop.user.id, password: 'abc' }, adminToken);
       assert.equal(weak.body.error.code, 'weak_password');
       assert.ok(!JSON.stringify(weak.body).includes(devserver.serviceKey), 'the key never appears in an error');
     });
