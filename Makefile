@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PORT ?= 9999
 DEVSERVER := target/debug/auth-devserver
 
-.PHONY: setup devserver pkg bench test test-rust test-conformance test-package test-matrix test-runtimes test-wasm test-e2e demo
+.PHONY: setup devserver pkg bench test test-lint test-rust test-conformance test-package test-matrix test-runtimes test-wasm test-e2e demo
 
 setup:
 	@scripts/setup.sh
@@ -16,11 +16,16 @@ devserver: setup
 pkg: setup
 	scripts/build-pkg.sh
 
-## Everything: Rust unit and integration tests, auth-js conformance, the built package in Node,
+## Everything: clippy on both targets, Rust unit and integration tests, auth-js conformance, the built package in Node,
 ## the fault and bad-input matrices in Node and Chromium, the client as wasm in Chromium and
 ## Node, the example API in workerd, Deno, Bun and Node, the demo page and two-tab sync end to end.
 test: setup
-	$(MAKE) --no-print-directory test-rust test-conformance test-package test-matrix test-runtimes test-wasm test-e2e
+	$(MAKE) --no-print-directory test-lint test-rust test-conformance test-package test-matrix test-runtimes test-wasm test-e2e
+
+# Clippy, warnings as errors, natively (client and devserver) and for wasm32 (the client as shipped).
+test-lint:
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 test-rust:
 	cargo test --workspace

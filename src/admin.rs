@@ -84,6 +84,9 @@ impl<H: Http> Admin<H> {
     /// A recovery link and code for `email`, without sending mail or waiting out the interval.
     pub async fn generate_recovery_link(&self, email: &str, redirect_to: Option<&str>) -> Result<RecoveryLinkInfo> {
         let email = validate::email("email", email)?;
+        if let Some(url) = redirect_to {
+            validate::url("redirectTo", url)?;
+        }
         // GoTrue answers with the user object plus the link's fields.
         let answer = self.api.call(admin::recovery_link(&self.api, &self.service_key, &email, redirect_to)).await?;
         let field = |key: &str| answer.str_field(key).map(str::to_string);

@@ -1,6 +1,8 @@
 //! The session core: what the client knows (session, pending recovery email), how it changes,
-//! what is stored, and which events fire. Generic over the backend protocol, the store and the
-//! JSON implementation, so it runs natively in tests and in any JS runtime as wasm.
+//! what is stored, and which events fire. Generic over the backend protocol and the host (clock,
+//! timers, randomness), with the store behind a trait object, so it runs natively in tests and
+//! in any JS runtime as wasm. The host's clock is the only clock: sessions from the backend get
+//! their expiry here (`localize`).
 //!
 //! Rules kept here: input is validated and a missing session reported before any request;
 //! state is committed (memory, then storage) before listeners run; no `RefCell` borrow is held
@@ -323,9 +325,8 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
     /// Signs in with email and password (SIGNED_IN).
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<Session> {
         let email = validate::email("email", email)?;
-        if password.is_empty() {
-            return Err(AuthError::invalid_input("password", "is required"));
-        }
+        // No password the server accepted can be longer than 72 bytes or hold a control character.
+        validate::password("password", password)?;
         let session = self.localize(self.backend.sign_in_with_password(&email, password).await?);
         self.commit(Some(session.clone()), AuthEvent::SignedIn);
         Ok(session)

@@ -147,7 +147,7 @@ impl fmt::Display for AuthError {
 
 impl std::error::Error for AuthError {}
 
-/// Every field any GoTrue error body may carry (§2 of the protocol notes).
+/// Every field any GoTrue error body may carry (docs/protocol/gotrue.md §2).
 #[derive(Debug, Default)]
 pub struct ErrorBody {
     /// Legacy: the HTTP status as a number; 2024: the machine code as a string; Postgres: SQLSTATE.

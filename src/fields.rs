@@ -28,10 +28,17 @@ impl Fields {
         }
     }
 
-    /// An optional string member; `null` (and an absent or `undefined` one) is absent.
+    /// An optional string member; `null` (and an absent or `undefined` one) is absent. A
+    /// JavaScript string with an unpaired surrogate (which the JSON reading turns into U+FFFD)
+    /// is refused: it cannot be sent as the caller wrote it.
     pub fn optional_string(&self, key: &str) -> Result<Option<String>> {
         match self.0.get(key) {
             None | Some(JsonValue::Null) => Ok(None),
+            // `chars().any`, not `contains`: a non-ASCII char pattern brings a substring searcher
+            // (and its panic formatting) into the wasm.
+            Some(JsonValue::String(s)) if s.chars().any(|c| c == '\u{FFFD}') => {
+                Err(AuthError::invalid_input(key, "is not valid text (an unpaired surrogate)"))
+            }
             Some(JsonValue::String(s)) => Ok(Some(s.clone())),
             Some(_) => Err(AuthError::invalid_input(key, "must be a string")),
         }
@@ -83,6 +90,7 @@ mod tests {
         assert!(message(f.string("n")).contains("n"));
         assert!(message(f.string("missing")).contains("missing"));
         assert!(message(f.optional_string("t")).contains("must be a string"));
+        assert!(message(fields(r#"{"p":"a\ud800b"}"#).string("p")).starts_with("p: is not valid text"));
     }
 
     #[test]

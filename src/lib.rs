@@ -2,12 +2,16 @@
 //! WebAssembly for browsers and edge runtimes.
 //!
 //! Layers, each calling only downward:
-//! - `js` (wasm only): the `AuthClient` JavaScript facade; converts types, nothing else.
-//! - [`core`]: session state, refresh, storage writes and events; generic over the backend.
-//! - [`api`]: the GoTrue wire protocol (one module per endpoint family), a [`backend::Backend`].
+//! - `js` (wasm only): the `AuthClient` and `AdminClient` JavaScript facades, and the host:
+//!   `fetch`, timers, Web Storage, the clock. They convert types; the behaviour lives below.
+//! - [`core`]: session state, refresh (single flight through [`flight`]), storage writes and
+//!   events; [`admin`]: the service-key calls. Both generic over the protocol.
+//! - [`backend`]: what the core needs from an auth server; [`api`]: the GoTrue wire protocol
+//!   (one module per endpoint family) implementing it over [`http`] (requests as plain data and
+//!   the `Http`/`Host` traits a runtime implements).
 //! - [`storage`]: where the session record lives.
-//! - pure helpers: [`error`] (mapping), [`validate`], [`fields`] (request objects), [`json`],
-//!   [`session`] (records, expiry), [`link`].
+//! - pure helpers: [`error`] (mapping, redaction), [`validate`], [`fields`] (request objects),
+//!   [`json`], [`session`] (records, expiry), [`link`] (email links and redirects), [`pkce`].
 #![deny(missing_docs)]
 
 pub mod admin;

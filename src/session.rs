@@ -5,7 +5,7 @@ use std::fmt;
 
 use crate::json::JsonValue;
 
-/// The user object exactly as the server sent it (GoTrue §3.2), passed through to JavaScript.
+/// The user object exactly as the server sent it (docs/protocol/gotrue.md §3.2), passed through to JavaScript.
 /// Kept as its JSON text beside the two fields the client reads: copying a session (to store
 /// it, to hand it to listeners) then copies one string instead of a tree.
 #[derive(Clone, PartialEq)]
@@ -44,7 +44,7 @@ impl fmt::Debug for User {
     }
 }
 
-/// A signed-in session: GoTrue's token response (§3.1), also the stored record.
+/// A signed-in session: GoTrue's token response (docs/protocol/gotrue.md §3.1), also the stored record.
 #[derive(Clone, PartialEq)]
 pub struct Session {
     /// The JWT sent as `Authorization: Bearer`.

@@ -49,13 +49,17 @@ pub fn otp(field: &str, value: &str) -> Result<String> {
     Ok(digits)
 }
 
-/// A new password: non-empty and at most 72 bytes. Strength is the server's policy.
+/// A password: non-empty, at most 72 bytes, no control characters (nobody types one, and a NUL
+/// ends the password early in some bcrypt implementations). Strength is the server's policy.
 pub fn password(field: &str, value: &str) -> Result<()> {
     if value.is_empty() {
         return Err(AuthError::invalid_input(field, "is required"));
     }
     if value.len() > MAX_PASSWORD_BYTES {
         return Err(AuthError::invalid_input(field, "is longer than 72 bytes"));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(AuthError::invalid_input(field, "contains a control character"));
     }
     Ok(())
 }
@@ -82,15 +86,16 @@ pub fn user_id(field: &str, value: &str) -> Result<()> {
     }
 }
 
-/// A header the caller adds to every request: a token name, and a value without line breaks
-/// or NUL (which `fetch` refuses; refusing them here fails the constructor, not every call).
+/// A header the caller adds to every request: a token name, and a value `fetch` can send —
+/// Latin-1 text without control characters but tab (a line break or NUL is refused by fetch,
+/// and so is anything above U+00FF). Refusing them here fails the constructor, not every call.
 pub fn header(field: &str, name: &str, value: &str) -> Result<()> {
     let name_ok = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
     if !name_ok {
         return Err(AuthError::invalid_input(field, "has a header name that is not a valid HTTP token"));
     }
-    if value.contains(['\r', '\n', '\0']) {
-        return Err(AuthError::invalid_input(field, "has a header value with a line break or NUL"));
+    if value.chars().any(|c| c != '\t' && (c.is_control() || u32::from(c) > 0xFF)) {
+        return Err(AuthError::invalid_input(field, "has a header value with a line break, a control character or a character beyond Latin-1"));
     }
     Ok(())
 }
@@ -137,7 +142,7 @@ mod tests {
     #[test]
     fn headers_must_be_sendable() {
         assert!(header("headers", "X-Client-Info", "app/1.0 (tab\tok)").is_ok());
-        for (name, value) in [("", "v"), ("Bad Name", "v"), ("X-Ok", "a\r\nInjected: 1"), ("X-Ok", "a\0"), ("Ünï", "v")] {
+        for (name, value) in [("", "v"), ("Bad Name", "v"), ("X-Ok", "a\r\nInjected: 1"), ("X-Ok", "a\0"), ("Ünï", "v"), ("X-Ok", "a\u{202E}b"), ("X-Ok", "\u{FFFD}"), ("X-Ok", "\u{7f}")] {
             let error = header("headers", name, value).unwrap_err();
             assert_eq!(error.code, ErrorCode::InvalidInput, "{name:?}: {value:?}");
             assert!(error.message.starts_with("headers:"));
@@ -192,6 +197,10 @@ mod tests {
         // 24 three-byte characters are 72 bytes; 25 are too many.
         assert!(password("password", &"€".repeat(24)).is_ok());
         assert!(password("password", &"€".repeat(25)).is_err());
+        for bad in ["a\0b-password", "line\nbreak-1", "tab\tpassword"] {
+            assert!(password("password", bad).unwrap_err().message.contains("control character"), "{bad:?}");
+        }
+        assert!(password("password", "pässwörd \u{202E}ok").is_ok());
     }
 
     #[test]

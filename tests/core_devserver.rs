@@ -185,7 +185,7 @@ struct Harness {
 }
 
 fn harness(server: &Devserver, store: &SharedStore) -> Harness {
-    let api = GoTrue::new(NativeHttp, &server.url, Some("anon"), vec![], real_now);
+    let api = GoTrue::new(NativeHttp, &server.url, Some("anon"), vec![]);
     let host = NativeHost::default();
     let clock = host.offset.clone();
     let auth = AuthCore::new(api, host, Box::new(store.clone()), Keys::new("test"));

@@ -262,7 +262,7 @@ impl User {
         self.banned_until.is_some_and(|until| until > now)
     }
 
-    /// The user object of protocol §3.2 (secrets never leave the row).
+    /// The user object of docs/protocol/gotrue.md §3.2 (secrets never leave the row).
     pub fn to_json(&self) -> Value {
         let mut user = json!({
             "id": self.id,
@@ -427,7 +427,7 @@ pub fn merge_metadata(target: &mut Value, patch: &serde_json::Map<String, Value>
 pub struct Session {
     pub id: String,
     pub user_id: String,
-    /// The authentication method the session was created with; never changes (protocol §3.3).
+    /// The authentication method the session was created with; never changes (docs/protocol/gotrue.md §3.3).
     pub amr_method: String,
     pub created_at: Millis,
 }

@@ -37,7 +37,8 @@ pub struct LoggedRequest {
     pub method: String,
     pub path: String,
     pub query: String,
-    /// 0 when the connection was dropped on purpose.
+    /// 0 when the connection was dropped on purpose (a fault); 499 when the client went away
+    /// before the answer (an aborted request).
     pub status: u16,
     pub time: String,
     pub duration_ms: u64,
@@ -116,23 +117,45 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
     let path = request.uri().path().to_string();
     let method = request.method().clone();
     let query = request.uri().query().unwrap_or_default().to_string();
-    let started = Instant::now();
     let fault = state.dev.take_fault(&method, &path, &query);
-    let query = redact_query(&query);
+    // Logged when the answer is ready, or — if the client goes away first and this future is
+    // dropped — as status 499 ("client closed request"): tests see that a timeout aborted.
+    let mut entry = PendingLog {
+        state: state.clone(),
+        request: Some(LoggedRequest { method: method.to_string(), path, query: redact_query(&query), status: 499, time: String::new(), duration_ms: 0 }),
+        started: Instant::now(),
+    };
     let response = match fault {
         Some(fault) => apply_fault(fault, request, next).await,
         None => next.run(request).await,
     };
     let dropped = response.extensions().get::<Dropped>().is_some();
-    state.dev.log(LoggedRequest {
-        method: method.to_string(),
-        path,
-        query,
-        status: if dropped { 0 } else { response.status().as_u16() },
-        time: db::rfc3339(state.now()),
-        duration_ms: started.elapsed().as_millis() as u64,
-    });
+    entry.finish(if dropped { 0 } else { response.status().as_u16() });
     response
+}
+
+/// A request log entry that is written however the request ends.
+struct PendingLog {
+    state: AppState,
+    request: Option<LoggedRequest>,
+    started: Instant,
+}
+
+impl PendingLog {
+    fn finish(&mut self, status: u16) {
+        if let Some(mut entry) = self.request.take() {
+            entry.status = status;
+            entry.time = db::rfc3339(self.state.now());
+            entry.duration_ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            self.state.dev.log(entry);
+        }
+    }
+}
+
+impl Drop for PendingLog {
+    fn drop(&mut self) {
+        self.finish(499);
+    }
 }
 
 #[derive(Clone)]

@@ -1,4 +1,4 @@
-//! The one error type: renders GoTrue's error bodies (protocol §2) in both API versions.
+//! The one error type: renders GoTrue's error bodies (docs/protocol/gotrue.md §2) in both API versions.
 //!
 //! A handler returns `ApiError`; its response carries the legacy body and the error itself as an
 //! extension, and [`render_for_api_version`] rewrites the body when the request asked for the
@@ -20,7 +20,7 @@ pub struct ApiError {
     pub kind: ErrorKind,
 }
 
-/// The body families of protocol §2.
+/// The body families of docs/protocol/gotrue.md §2.
 #[derive(Debug, Clone)]
 pub enum ErrorKind {
     /// `HTTPError`: `error_code` + message.
@@ -134,7 +134,7 @@ impl IntoResponse for ApiError {
 pub const API_VERSION_HEADER: &str = "x-supabase-api-version";
 
 /// `X-Supabase-Api-Version`: empty or unparseable is the initial version; any date from
-/// 2024-01-01 on selects the 2024 shape (protocol §1).
+/// 2024-01-01 on selects the 2024 shape (docs/protocol/gotrue.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApiVersion {
     Initial,

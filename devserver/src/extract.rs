@@ -95,7 +95,7 @@ fn bearer_token(parts: &Parts) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
-/// Verified claims of the caller's JWT (steps 1–2 of §4).
+/// Verified claims of the caller's JWT (steps 1–2 of docs/protocol/gotrue.md §4).
 fn claims(parts: &Parts, state: &AppState) -> Result<Value, ApiError> {
     let token = bearer_token(parts).ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "no_authorization", "This endpoint requires a valid Bearer token"))?;
     jwt::verify(&state.config.jwt_secret, token, state.now() / 1000)

@@ -1,4 +1,4 @@
-//! HS256 JSON Web Tokens: access tokens and the anon/service_role API keys (protocol §3.3).
+//! HS256 JSON Web Tokens: access tokens and the anon/service_role API keys (docs/protocol/gotrue.md §3.3).
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use hmac::{Hmac, Mac};

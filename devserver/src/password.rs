@@ -1,4 +1,4 @@
-//! Password policy (protocol §2.2, §6.2) and bcrypt, kept off the async workers.
+//! Password policy (docs/protocol/gotrue.md §2.2, §6.2) and bcrypt, kept off the async workers.
 
 use crate::config::{Config, MAX_PASSWORD_BYTES};
 use crate::error::{ApiError, ApiResult};

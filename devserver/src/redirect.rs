@@ -1,5 +1,6 @@
-//! Where links and redirects may point (protocol §1, `redirect_to`): the site URL, loopback
-//! addresses, or a glob of `GOTRUE_URI_ALLOW_LIST`; anything else silently becomes the site URL.
+//! Where links and redirects may point (docs/protocol/gotrue.md §1, `redirect_to`): the site
+//! URL, loopback addresses, or a glob of `GOTRUE_URI_ALLOW_LIST`; anything else silently becomes
+//! the site URL.
 
 use axum::http::HeaderMap;
 use url::{Host, Url};

@@ -1,5 +1,5 @@
 //! Issuing sessions: the session row, its first refresh token, the access-token JWT and the
-//! token response of protocol §3.1.
+//! token response of docs/protocol/gotrue.md §3.1.
 
 use rusqlite::Connection;
 use serde_json::{json, Value};

@@ -1,4 +1,4 @@
-//! The admin endpoints, called with the service_role key (protocol §5.12, §5.13).
+//! The admin endpoints, called with the service_role key (docs/protocol/gotrue.md §5.12, §5.13).
 
 use super::GoTrue;
 use crate::http::{Http, HttpRequest};

@@ -1,4 +1,4 @@
-//! `POST /logout?scope=` (protocol §5.11).
+//! `POST /logout?scope=` (docs/protocol/gotrue.md §5.11).
 
 use super::{paths, GoTrue};
 use crate::backend::SignOutScope;

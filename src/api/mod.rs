@@ -35,20 +35,18 @@ pub struct GoTrue<H> {
     base_url: String,
     /// Sent on every request: `apikey`, the caller's extra headers, the API version.
     common_headers: Vec<(String, String)>,
-    /// Clock for token responses that only carry `expires_in`.
-    now: fn() -> f64,
 }
 
 impl<H: Http> GoTrue<H> {
     /// `base_url` is the auth root (`https://<ref>.supabase.co/auth/v1`, or the devserver's URL).
-    pub fn new(http: H, base_url: &str, api_key: Option<&str>, extra_headers: Vec<(String, String)>, now: fn() -> f64) -> Self {
+    pub fn new(http: H, base_url: &str, api_key: Option<&str>, extra_headers: Vec<(String, String)>) -> Self {
         let mut common_headers = vec![("X-Supabase-Api-Version".to_string(), API_VERSION.to_string())];
         if let Some(key) = api_key {
             // The Supabase gateway wants the key in both places; GoTrue itself ignores it.
             common_headers.push(("apikey".into(), key.into()));
         }
         common_headers.extend(extra_headers);
-        GoTrue { http, base_url: base_url.trim_end_matches('/').to_string(), common_headers, now }
+        GoTrue { http, base_url: base_url.trim_end_matches('/').to_string(), common_headers }
     }
 
     pub(crate) fn request(&self, method: &'static str, path: &str, access_token: Option<&str>, body: Option<String>) -> HttpRequest {
@@ -93,7 +91,9 @@ impl<H: Http> GoTrue<H> {
 
     async fn call_session(&self, request: HttpRequest) -> Result<Session> {
         let record = SessionRecord::from_json(&self.call(request).await?);
-        record.into_session((self.now)()).ok_or_else(|| unexpected(200))
+        // The protocol layer keeps no clock: a session's expiry is placed in the host's clock by
+        // the core (`AuthCore::localize`), from `expires_in`.
+        record.into_session(0.0).ok_or_else(|| unexpected(200))
     }
 
     pub(crate) async fn call_user(&self, request: HttpRequest) -> Result<User> {
@@ -194,7 +194,7 @@ pub(crate) mod tests {
     }
 
     pub fn gotrue() -> GoTrue<Offline> {
-        GoTrue::new(Offline, "http://auth.test/auth/v1/", Some("anon-key"), vec![("X-Client-Info".into(), "demo".into())], || 0.0)
+        GoTrue::new(Offline, "http://auth.test/auth/v1/", Some("anon-key"), vec![("X-Client-Info".into(), "demo".into())])
     }
 
     pub fn header<'a>(r: &'a HttpRequest, name: &str) -> Option<&'a str> {

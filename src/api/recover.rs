@@ -1,4 +1,4 @@
-//! `POST /recover`: the recovery email (protocol §5.1).
+//! `POST /recover`: the recovery email (docs/protocol/gotrue.md §5.1).
 
 use super::{encode_query_value, paths, GoTrue};
 use crate::http::{Http, HttpRequest};

@@ -1,4 +1,4 @@
-//! `POST /token`: password and refresh-token grants (protocol §5.5, §5.6).
+//! `POST /token`: password and refresh-token grants (docs/protocol/gotrue.md §5.5, §5.6).
 
 use super::{paths, GoTrue};
 use crate::http::{Http, HttpRequest};

@@ -1,4 +1,4 @@
-//! `GET /user`, `PUT /user` (password) and `GET /reauthenticate` (protocol §5.8–§5.10).
+//! `GET /user`, `PUT /user` (password) and `GET /reauthenticate` (docs/protocol/gotrue.md §5.8–§5.10).
 
 use super::{paths, GoTrue};
 use crate::backend::PasswordChange;

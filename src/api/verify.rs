@@ -1,4 +1,4 @@
-//! `POST /verify` for recovery: code + email, or the link's token hash (protocol §5.3).
+//! `POST /verify` for recovery: code + email, or the link's token hash (docs/protocol/gotrue.md §5.3).
 
 use super::{paths, GoTrue};
 use crate::http::{Http, HttpRequest};

@@ -39,7 +39,7 @@ impl AdminClient {
         }
         let headers = input::string_record(&options, "headers")?;
         let timeout_ms = super::timeout_option(&options)?.unwrap_or(DEFAULT_TIMEOUT_MS);
-        let api = GoTrue::new(Fetch { timeout_ms }, &url, Some(&key), headers, super::now);
+        let api = GoTrue::new(Fetch { timeout_ms }, &url, Some(&key), headers);
         Ok(AdminClient { admin: Rc::new(Admin::new(api, &key)?) })
     }
 

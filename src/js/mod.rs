@@ -30,10 +30,6 @@ type Core = AuthCore<GoTrue<host::Fetch>, host::JsHost>;
 
 const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 
-fn now() -> f64 {
-    js_sys::Date::now() / 1000.0
-}
-
 /// Rejects (or throws) with the package's `AuthError`.
 fn js_error(error: AuthError) -> JsValue {
     error::to_js(error)
@@ -94,6 +90,9 @@ impl AuthClient {
         crate::validate::url("url", &url)?;
         let api_key = input::optional_string(&options, "apiKey")?;
         if let Some(key) = &api_key {
+            if key.is_empty() {
+                return Err(AuthError::invalid_input("apiKey", "must not be empty"));
+            }
             crate::validate::header("apiKey", "apikey", key)?;
         }
         let headers = input::string_record(&options, "headers")?;
@@ -108,7 +107,7 @@ impl AuthClient {
             v if v.is_undefined() || v.is_null() => true,
             v => v.as_bool().ok_or_else(|| AuthError::invalid_input("autoRefresh", "must be a boolean"))?,
         };
-        let api = GoTrue::new(host::Fetch { timeout_ms }, &url, api_key.as_deref(), headers, now);
+        let api = GoTrue::new(host::Fetch { timeout_ms }, &url, api_key.as_deref(), headers);
         let core = Rc::new(AuthCore::new(api, host::JsHost, chosen.store, keys.clone()));
         let user_js: Rc<std::cell::RefCell<Option<JsValue>>> = Rc::default();
         let stale = user_js.clone();

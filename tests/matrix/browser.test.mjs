@@ -4,17 +4,19 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { launchChromium, openPage } from '../support/chromium.mjs';
-import { startDevserver, root } from '../support/devserver.mjs';
+import { startDevserver, closedPortUrl, root } from '../support/devserver.mjs';
 import { rows } from './scenarios.mjs';
 
 let server;
 let browser;
 let page;
+let closedUrl;
 
 before(async () => {
   server = await startDevserver({}, ['--www', path.join(root, 'tests/matrix'), '--pkg', path.join(root, 'pkg')]);
   browser = await launchChromium();
   page = await openPage(browser, server.url);
+  closedUrl = await closedPortUrl();
 });
 
 after(async () => {
@@ -24,10 +26,10 @@ after(async () => {
 
 for (const row of rows) {
   test(row.name, async () => {
-    await page.evaluate(async (name) => {
-      const { AuthClient, isAuthError } = await import('/pkg/index.js');
+    await page.evaluate(async ([name, closedUrl]) => {
+      const { AuthClient, AdminClient, isAuthError } = await import('/pkg/index.js');
       const { run } = await import('/scenarios.mjs');
-      await run(name, { AuthClient, isAuthError, url: location.origin });
-    }, row.name);
+      await run(name, { AuthClient, AdminClient, isAuthError, url: location.origin, closedUrl });
+    }, [row.name, closedUrl]);
   });
 }

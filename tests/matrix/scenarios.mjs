@@ -40,8 +40,18 @@ function dev(url) {
     fault: (fault) => call('POST', '/_dev/faults', fault),
     clearFaults: () => call('DELETE', '/_dev/faults'),
     clearRequests: () => call('DELETE', '/_dev/requests'),
-    requests: (path) => call('GET', `/_dev/requests?path=${encodeURIComponent(path)}`),
+    requests: (path) => call('GET', path === undefined ? '/_dev/requests' : `/_dev/requests?path=${encodeURIComponent(path)}`),
   };
+}
+
+/** Polls `read` until `done` holds (a bounded number of times): waits on an outcome, not a clock. */
+async function eventually(read, done, what) {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const value = await read();
+    if (done(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`never happened: ${what}`);
 }
 
 let counter = 0;
@@ -92,7 +102,8 @@ export const faults = [
     name: 'server down (connection refused)',
     outcome: '`network_error`, status 0',
     run: async (ctx) => {
-      const auth = new ctx.AuthClient({ url: 'http://127.0.0.1:1', autoRefresh: false });
+      // A port that was bound and closed (not a port fetch blocks, such as 1).
+      const auth = new ctx.AuthClient({ url: ctx.closedUrl, autoRefresh: false });
       const error = await expectCode(auth.requestPasswordReset({ email: 'a@b.co' }), 'network_error', 'refused');
       equal(error.status, 0, 'status');
     },
@@ -101,9 +112,13 @@ export const faults = [
     name: 'hang past the timeout',
     outcome: '`timeout` after `timeoutMs`; the request is aborted',
     run: async (ctx) => {
+      await dev(ctx.url).clearRequests();
       await dev(ctx.url).fault({ path: '/recover', delay_ms: 3000 });
       const auth = new ctx.AuthClient({ url: ctx.url, timeoutMs: 300, autoRefresh: false });
       await expectCode(auth.requestPasswordReset({ email: freshEmail('slow') }), 'timeout', 'hang');
+      // The devserver logs 499 when the client closes the connection before the answer.
+      const [logged] = await eventually(() => dev(ctx.url).requests('/recover'), (log) => log.length > 0, 'the request log entry');
+      equal(logged.status, 499, 'aborted by the client');
     },
   },
   {
@@ -273,7 +288,8 @@ export const faults = [
 // ---- the bad-input matrix ------------------------------------------------------------------------
 
 const HUGE = 'a'.repeat(100_000);
-const BAD_STRINGS = {
+/** Bad values of every kind, each a string field's worst day. */
+const KINDS = {
   empty: '',
   'wrong type (number)': 42,
   'wrong type (object)': { toString: () => 'a@b.co' },
@@ -284,71 +300,131 @@ const BAD_STRINGS = {
   'injection-shaped (header)': 'a@b.co\r\nBcc: victim@example.com',
   'injection-shaped (SQL)': "a@b.co' OR '1'='1",
 };
-const SERVER_REJECTS = 'injection-shaped (markup)';
+const ALL = Object.keys(KINDS);
+/** What a password may legitimately be: any text, so only these kinds are bad. */
+const BAD_PASSWORD = ALL.filter((kind) => !kind.includes('SQL'));
+const NOT_A_STRING = ALL.filter((kind) => kind.startsWith('wrong type'));
+const NOT_A_BOOLEAN = ALL;
+const SERVER_REJECTS = 'requestPasswordReset email injection-shaped (markup)';
+const USER_ID = '0b1c2d3e-aaaa-4000-8000-000000000000';
 
-/** Calls that must all reject with `invalid_input` (or the server's documented error). */
-function badCalls(auth) {
-  const calls = [];
-  for (const [kind, value] of Object.entries(BAD_STRINGS)) {
-    calls.push([`requestPasswordReset email ${kind}`, () => auth.requestPasswordReset({ email: value })]);
-    calls.push([`verifyOtp token ${kind}`, () => auth.verifyOtp({ email: 'a@b.co', token: value, type: 'recovery' })]);
-    calls.push([`verifyOtp tokenHash ${kind}`, () => auth.verifyOtp({ tokenHash: value, type: 'recovery' })]);
-    calls.push([`verifyOtp type ${kind}`, () => auth.verifyOtp({ email: 'a@b.co', token: '123456', type: value })]);
-    calls.push([`signInWithEmail email ${kind}`, () => auth.signInWithEmail({ email: value, password: 'x' })]);
-    calls.push([`signOut scope ${kind}`, () => auth.signOut({ scope: value })]);
-  }
-  calls.push(['requestPasswordReset redirectTo javascript:', () => auth.requestPasswordReset({ email: 'a@b.co', redirectTo: 'javascript:alert(1)' })]);
-  calls.push(['updatePassword password empty', () => auth.updatePassword({ password: '' })]);
-  calls.push(['updatePassword password oversized', () => auth.updatePassword({ password: HUGE })]);
-  calls.push(['updatePassword password 73 bytes of UTF-8', () => auth.updatePassword({ password: `${'€'.repeat(24)}a` })]);
-  calls.push(['updatePassword password wrong type', () => auth.updatePassword({ password: 12345678 })]);
-  calls.push(['updatePassword nonce not 6 digits', () => auth.updatePassword({ password: 'new-password-1', nonce: '<script>' })]);
-  calls.push(['updatePassword request null', () => auth.updatePassword(null)]);
+/**
+ * Every public method and each of its fields: [name, kinds that are bad there, call with the
+ * bad value in that field and good values elsewhere].
+ */
+function fieldsOf(auth, admin) {
+  return [
+    ['requestPasswordReset email', ALL, (v) => auth.requestPasswordReset({ email: v })],
+    ['requestPasswordReset redirectTo', ALL, (v) => auth.requestPasswordReset({ email: 'a@b.co', redirectTo: v })],
+    ['requestPasswordReset flow', ALL, (v) => auth.requestPasswordReset({ email: 'a@b.co', flow: v })],
+    ['verifyOtp email', ALL, (v) => auth.verifyOtp({ email: v, token: '123456', type: 'recovery' })],
+    ['verifyOtp token', ALL, (v) => auth.verifyOtp({ email: 'a@b.co', token: v, type: 'recovery' })],
+    ['verifyOtp tokenHash', ALL, (v) => auth.verifyOtp({ tokenHash: v, type: 'recovery' })],
+    ['verifyOtp type', ALL, (v) => auth.verifyOtp({ email: 'a@b.co', token: '123456', type: v })],
+    ['updatePassword password', BAD_PASSWORD, (v) => auth.updatePassword({ password: v })],
+    ['updatePassword currentPassword', BAD_PASSWORD, (v) => auth.updatePassword({ password: 'new-password-1', currentPassword: v })],
+    ['updatePassword nonce', ALL, (v) => auth.updatePassword({ password: 'new-password-1', nonce: v })],
+    ['signInWithEmail email', ALL, (v) => auth.signInWithEmail({ email: v, password: 'some-password-1' })],
+    ['signInWithEmail password', BAD_PASSWORD, (v) => auth.signInWithEmail({ email: 'a@b.co', password: v })],
+    ['signOut scope', ALL, (v) => auth.signOut({ scope: v })],
+    ['handleRedirect url', NOT_A_STRING, (v) => auth.handleRedirect(v)],
+    ['handleRedirect acceptTokens', NOT_A_BOOLEAN, (v) => auth.handleRedirect('https://app.test/#x=1', { acceptTokens: v })],
+    ['AdminClient.updateUserPassword userId', ALL, (v) => admin.updateUserPassword(v, { password: 'new-password-1' })],
+    ['AdminClient.updateUserPassword password', BAD_PASSWORD, (v) => admin.updateUserPassword(USER_ID, { password: v })],
+    ['AdminClient.generateRecoveryLink email', ALL, (v) => admin.generateRecoveryLink(v)],
+    ['AdminClient.generateRecoveryLink redirectTo', ALL, (v) => admin.generateRecoveryLink('a@b.co', { redirectTo: v })],
+    ['AdminClient.getUser userId', ALL, (v) => admin.getUser(v)],
+    ['AdminClient.createUser email', ALL, (v) => admin.createUser({ email: v })],
+    ['AdminClient.createUser password', BAD_PASSWORD, (v) => admin.createUser({ email: 'a@b.co', password: v })],
+    ['AdminClient.createUser emailConfirm', NOT_A_BOOLEAN, (v) => admin.createUser({ email: 'a@b.co', emailConfirm: v })],
+    ['AdminClient.deleteUser userId', ALL, (v) => admin.deleteUser(v)],
+  ];
+}
+
+/** Whole-request cases no single field covers. */
+function otherCalls(auth) {
   const cyclic = { email: 'a@b.co' };
   cyclic.self = cyclic;
-  calls.push(['requestPasswordReset request with a cycle', () => auth.requestPasswordReset(cyclic)]);
-  calls.push(['signInWithEmail request with a BigInt', () => auth.signInWithEmail({ email: 'a@b.co', password: 10n })]);
-  calls.push(['signInWithEmail request with a throwing getter', () => auth.signInWithEmail({ email: 'a@b.co', get password() { throw new Error('getter'); } })]);
-  calls.push(['verifyOtp both token and tokenHash', () => auth.verifyOtp({ token: '123456', tokenHash: 'a'.repeat(56), type: 'recovery' })]);
-  calls.push(['handleRedirect url wrong type', () => auth.handleRedirect(42)]);
-  calls.push([SERVER_REJECTS, () => auth.requestPasswordReset({ email: '<script>alert(1)</script>@x.io' })]);
-  return calls;
+  return [
+    ['updatePassword password 73 bytes of UTF-8', () => auth.updatePassword({ password: `${'€'.repeat(24)}a` })],
+    ['updatePassword request null', () => auth.updatePassword(null)],
+    ['requestPasswordReset request with a cycle', () => auth.requestPasswordReset(cyclic)],
+    ['signInWithEmail request with a BigInt', () => auth.signInWithEmail({ email: 'a@b.co', password: 10n })],
+    ['signInWithEmail request with a throwing getter', () => auth.signInWithEmail({ email: 'a@b.co', get password() { throw new Error('getter'); } })],
+    ['verifyOtp both token and tokenHash', () => auth.verifyOtp({ token: '123456', tokenHash: 'a'.repeat(56), type: 'recovery' })],
+    ['verifyOtp neither token nor tokenHash', () => auth.verifyOtp({ type: 'recovery' })],
+  ];
+}
+
+/** Constructor options, each bad in its own way; every one must throw `invalid_input`. */
+const BAD_OPTIONS = [
+  ...ALL.map((kind) => [`url ${kind}`, { url: KINDS[kind] }]),
+  ...ALL.filter((kind) => !/oversized|SQL/.test(kind)).map((kind) => [`apiKey ${kind}`, { apiKey: KINDS[kind] }]),
+  ...ALL.filter((kind) => !/oversized|SQL|empty/.test(kind)).map((kind) => [`headers value ${kind}`, { headers: { 'X-Test': KINDS[kind] } }]),
+  ['headers name with a space', { headers: { 'Bad Name': 'v' } }],
+  ['storageKey empty', { storageKey: '' }],
+  ['storageKey wrong type', { storageKey: 42 }],
+  ['storage unknown kind', { storage: 'cookies' }],
+  ['storage object without methods', { storage: {} }],
+  ['timeoutMs zero', { timeoutMs: 0 }],
+  ['timeoutMs text', { timeoutMs: '100' }],
+  ['timeoutMs NaN', { timeoutMs: NaN }],
+  ['autoRefresh text', { autoRefresh: 'yes' }],
+];
+
+function thrownBy(fn) {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
 }
 
 export const badInputs = [
   {
     name: 'every public method, bad values of every kind',
-    outcome: '`invalid_input` naming the field (before any request), or the server\'s `invalid_input` for markup-shaped emails; no panic, no hang; the session survives',
+    outcome: '`invalid_input` naming the field, status 0, and not one request sent; no panic, no hang; the session survives',
     run: async (ctx) => {
       const { auth, email } = await signedIn(ctx);
+      const admin = new ctx.AdminClient({ url: ctx.url, serviceRoleKey: 'a-service-role-key', allowInBrowser: true });
       await dev(ctx.url).clearRequests();
-      const calls = badCalls(auth);
-      for (const [what, call] of calls) {
-        const error = await expectCode(call(), 'invalid_input', what);
-        if (what !== SERVER_REJECTS) equal(error.status, 0, `${what}: status (no request)`);
+      let checked = 0;
+      for (const [field, kinds, call] of fieldsOf(auth, admin)) {
+        const name = field.split(' ').at(-1);
+        for (const kind of kinds) {
+          const error = await expectCode(call(KINDS[kind]), 'invalid_input', `${field} ${kind}`);
+          equal(error.status, 0, `${field} ${kind}: status`);
+          check(error.message.startsWith(`${name}:`), `${field} ${kind}: message names the field: ${error.message}`);
+          checked += 1;
+        }
       }
-      const sent = (await dev(ctx.url).requests('/recover')).length;
-      equal(sent, 1, 'only the markup-shaped email reached the server');
+      for (const [what, call] of otherCalls(auth)) {
+        equal((await expectCode(call(), 'invalid_input', what)).status, 0, `${what}: status`);
+      }
+      for (const [what, options] of BAD_OPTIONS) {
+        equal(thrownBy(() => new ctx.AuthClient({ url: ctx.url, ...options }))?.code, 'invalid_input', `constructor ${what}`);
+      }
+      for (const bad of [undefined, null, 42, 'https://x.test']) {
+        equal(thrownBy(() => new ctx.AuthClient(bad))?.code, 'invalid_input', `constructor ${JSON.stringify(bad)}`);
+      }
+      for (const kind of NOT_A_STRING) {
+        equal(thrownBy(() => auth.parseRecoveryLink(KINDS[kind]))?.code, 'invalid_input', `parseRecoveryLink ${kind}`);
+      }
+      // A damaged link is read as it is, and what it holds is refused before the network.
+      const damaged = auth.parseRecoveryLink(`https://x.test/?token_hash=${'\uD800'.repeat(10)}`);
+      await expectCode(auth.verifyOtp({ tokenHash: damaged.tokenHash, type: 'recovery' }), 'invalid_input', 'damaged token hash');
+      equal(auth.parseRecoveryLink(`https://x.test/?token_hash=${'a'.repeat(56)}`).tokenHash, 'a'.repeat(56), 'a good one is read');
+      equal(thrownBy(() => auth.onAuthChange('not a function'))?.code, 'invalid_input', 'onAuthChange');
+      check(checked > 150, `${checked} field checks`);
+      // The whole log, not one path: not a single request left the client.
+      equal(JSON.stringify(await dev(ctx.url).requests()), '[]', 'requests sent');
+
+      // A well-formed but server-invalid email reaches the server, which refuses it.
+      await expectCode(auth.requestPasswordReset({ email: '<script>alert(1)</script>@x.io' }), 'invalid_input', SERVER_REJECTS);
+      equal((await dev(ctx.url).requests()).length, 1, 'that one request');
       equal(auth.getCachedUser().email, email, 'session kept');
       equal((await auth.getUser()).email, email, 'client still works');
-      // The synchronous methods throw typed errors too.
-      for (const bad of [undefined, null, 42, {}, 'ftp://x']) {
-        let thrown;
-        try {
-          new ctx.AuthClient(bad === 'ftp://x' ? { url: bad } : bad);
-        } catch (error) {
-          thrown = error;
-        }
-        equal(thrown?.code, 'invalid_input', `constructor ${JSON.stringify(bad)}`);
-      }
-      equal(auth.parseRecoveryLink(`https://x.test/?token_hash=${'\uD800'.repeat(10)}`) !== undefined, true, 'parse survives');
-      let thrown;
-      try {
-        auth.onAuthChange('not a function');
-      } catch (error) {
-        thrown = error;
-      }
-      equal(thrown?.code, 'invalid_input', 'onAuthChange');
     },
   },
 ];

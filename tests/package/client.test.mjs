@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { AuthClient, AuthError, isAuthError } from '../../pkg/node.js';
 import { startDevserver, freshEmail } from '../support/devserver.mjs';
 import { memoryStorage } from '../matrix/scenarios.mjs';
+import { holdTimers } from '../support/held-timers.mjs';
 
 const PASSWORD = 'first-password-1';
 let server;
@@ -180,7 +181,8 @@ test('server errors: weak_password with reasons, same_password, rate_limited wit
     const limited = await rejection(auth.requestPasswordReset({ email }));
     assert.equal(limited.code, 'rate_limited');
     assert.equal(limited.status, 429);
-    assert.ok(limited.retryAfter >= 59 && limited.retryAfter <= 60, `${limited.retryAfter}`);
+    // GoTrue's "after N seconds": within the 60 s interval, never zero (no clock-speed bound).
+    assert.ok(limited.retryAfter >= 1 && limited.retryAfter <= 60, `${limited.retryAfter}`);
   } finally {
     await strict.stop();
   }
@@ -460,28 +462,78 @@ test('an unreachable server during refresh never signs out', async () => {
   assert.ok(await auth.getSession(), 'and refreshes once the server answers');
 });
 
-test('the background timer refreshes before expiry, without a call', async () => {
-  const { storage, record } = await storageExpiringIn(61.5);
-  const auth = client({ storage });
-  const refreshed = new Promise((resolve) => auth.onAuthChange((event, session) => event === 'TOKEN_REFRESHED' && resolve(session)));
-  const session = await Promise.race([refreshed, new Promise((_, reject) => setTimeout(() => reject(new Error('no refresh within 15 s')), 15_000).unref())]);
-  assert.notEqual(session.refreshToken, record.refresh_token);
-  assert.ok(session.expiresAt > Date.now() / 1000 + 3000);
-  auth.free();
+/** Polls `read` until `done` holds: waits on an outcome, not on a clock. */
+async function eventually(read, done, what) {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const value = await read();
+    if (done(value)) return value;
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.fail(`never happened: ${what}`);
+}
+
+// The background timer, on held timers: the test reads each delay the client asks for and fires
+// the timer itself; request timeouts and retry waits run for real.
+
+test('the background timer is set for the due moment, unref\'d, and cleared by free()', async () => {
+  const { storage } = await storageExpiringIn(61.5);
+  const timers = holdTimers();
+  try {
+    const auth = client({ storage });
+    const [due] = timers.pending();
+    // Refreshed once less than 60 s remain: about 1.5 s from now.
+    assert.ok(due && due.ms > 0 && due.ms <= 1500, `armed for ${due?.ms} ms`);
+    assert.equal(due.unrefd, true, 'never keeps a Node process alive');
+    auth.free();
+    assert.equal(timers.pending().length, 0, 'free() clears the timer');
+  } finally {
+    timers.restore();
+  }
 });
 
-test('the timer never keeps a Node process alive', async () => {
-  const { storage } = await storageExpiringIn(3000);
-  const { spawnSync } = await import('node:child_process');
-  const script = `
-    import { AuthClient } from ${JSON.stringify(new URL('../../pkg/node.js', import.meta.url).href)};
-    const map = new Map(${JSON.stringify([...storage.map])});
-    const storage = { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => map.set(k, v), removeItem: (k) => map.delete(k) };
-    const auth = new AuthClient({ url: ${JSON.stringify(server.url)}, storage });
-    if (!auth.getCachedUser()) process.exit(3);
-  `;
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 10_000 });
-  assert.equal(child.status, 0, `exit ${child.status} ${child.signal ?? ''} ${child.stderr}`);
+test('the background timer refreshes without a call, then waits for the new token', async () => {
+  const { storage, record } = await storageExpiringIn(50);
+  const timers = holdTimers();
+  try {
+    const auth = client({ storage });
+    const refreshed = new Promise((resolve) => auth.onAuthChange((event, session) => event === 'TOKEN_REFRESHED' && resolve(session)));
+    const [due] = timers.pending();
+    assert.equal(due.ms, 0, 'already due');
+    timers.fire(due);
+    const session = await refreshed;
+    assert.notEqual(session.refreshToken, record.refresh_token);
+    // Re-armed for the new token's due moment: an hour's token, less a minute.
+    const [next] = timers.pending();
+    assert.ok(Math.abs(next.ms - 3_540_000) < 5_000, `next timer in ${next.ms} ms`);
+    auth.free();
+  } finally {
+    timers.restore();
+  }
+});
+
+test('a background refresh that fails is tried again 30 s later', async () => {
+  const { storage } = await storageExpiringIn(30);
+  await server.dev.addFault({ path: '/token', query: 'grant_type=refresh_token', status: 503, body: '<html>busy</html>', count: 4 });
+  const timers = holdTimers();
+  try {
+    const auth = client({ storage });
+    const events = [];
+    auth.onAuthChange((event) => events.push(event));
+    const [due] = timers.pending();
+    assert.equal(due.ms, 0, 'already due');
+    await server.dev.clearRequests();
+    timers.fire(due);
+    const [retry] = await eventually(() => timers.pending(), (p) => p.length === 1, 'the retry timer');
+    assert.equal(retry.ms, 30_000);
+    assert.equal(await refreshCount(), 4, 'one attempt and three quick retries, then the timer waits');
+    assert.deepEqual(events, [], 'the session is kept');
+    timers.fire(retry);
+    await eventually(async () => events, (e) => e.includes('TOKEN_REFRESHED'), 'the refresh');
+    auth.free();
+  } finally {
+    timers.restore();
+  }
 });
 
 async function followLink(link) {

@@ -187,3 +187,41 @@ for (const [name, start] of Object.entries(runtimes)) {
     });
   });
 }
+
+test('deno: the background timer is unref\'d, so a script with a signed-in client ends by itself', async () => {
+  const email = freshEmail('deno-unref');
+  await fetch(`${devserver.url}/signup`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+  const session = (await signIn(email, PASSWORD)).body;
+  const record = JSON.stringify({ ...session, expires_at: Date.now() / 1000 + 3000 });
+  const entry = new URL('../../pkg/index.js', import.meta.url).href;
+  const script = `
+    import { AuthClient } from ${JSON.stringify(entry)};
+    // Deno 2's timers are objects with unref()/hasRef() (older ones took Deno.unrefTimer(id)):
+    // record every timer the client sets, and whether it still holds the process.
+    const timers = [];
+    const setTimeoutReal = globalThis.setTimeout;
+    globalThis.setTimeout = (...args) => {
+      const timer = setTimeoutReal(...args);
+      timers.push(timer);
+      return timer;
+    };
+    const unrefTimer = Deno.unrefTimer;
+    const unrefd = [];
+    Deno.unrefTimer = (id) => { unrefd.push(id); unrefTimer(id); };
+    const map = new Map([['wasm-auth-client', ${JSON.stringify(record)}]]);
+    const storage = { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, v), removeItem: (k) => void map.delete(k) };
+    const auth = new AuthClient({ url: ${JSON.stringify(devserver.url)}, storage });
+    globalThis.setTimeout = setTimeoutReal;
+    const holding = timers.filter((t) => (typeof t === 'object' ? t.hasRef() : !unrefd.includes(t))).length;
+    console.log(JSON.stringify({ signedIn: Boolean(auth.getCachedUser()), timers: timers.length, holding }));
+  `;
+  const child = spawn(bin('deno'), ['eval', '--ext=js', script], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  // A guard against a hang (the failure this test exists for), not the verdict.
+  const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise((resolve) => child.once('exit', (exitCode, signal) => resolve(signal ?? exitCode)));
+  clearTimeout(guard);
+  assert.equal(code, 0, `deno did not end by itself (${code}): ${output}`);
+  assert.deepEqual(JSON.parse(output), { signedIn: true, timers: 1, holding: 0 });
+});

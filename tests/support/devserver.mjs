@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import readline from 'node:readline';
+import net from 'node:net';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEVSERVER_BIN = process.env.AUTH_DEVSERVER_BIN ?? path.join(root, 'target/debug/auth-devserver');
@@ -89,4 +90,13 @@ let counter = 0;
 export function freshEmail(prefix = 'user') {
   counter += 1;
   return `${prefix}-${process.pid}-${Date.now()}-${counter}@example.test`;
+}
+
+/** `http://127.0.0.1:PORT` of a port that was just bound and closed: connecting is refused. */
+export async function closedPortUrl() {
+  const listener = net.createServer();
+  await new Promise((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  const { port } = listener.address();
+  await new Promise((resolve) => listener.close(resolve));
+  return `http://127.0.0.1:${port}`;
 }

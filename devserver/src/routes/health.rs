@@ -1,4 +1,4 @@
-//! `GET /health` and `GET /settings` (§5.14, §5.15).
+//! `GET /health` and `GET /settings` (docs/protocol/gotrue.md §5.16).
 
 use axum::{extract::State, routing::get, Json, Router};
 use serde_json::{json, Value};

@@ -1,4 +1,4 @@
-//! `POST /logout?scope=global|local|others` (§5.11).
+//! `POST /logout?scope=global|local|others` (docs/protocol/gotrue.md §5.11).
 
 use axum::{extract::State, http::StatusCode, routing::post, Router};
 use serde::Deserialize;

@@ -1,6 +1,6 @@
-//! `POST /otp` (§5.4), email only: a magic-link email with a code for confirmed users (it takes
-//! the recovery token slot and interval), a sign-up for unknown ones unless `create_user` is
-//! false.
+//! `POST /otp` (docs/protocol/gotrue.md §5.4), email only: a magic-link email with a code for
+//! confirmed users (it takes the recovery token slot and interval), a sign-up for unknown ones
+//! unless `create_user` is false.
 
 use axum::{extract::State, http::HeaderMap, routing::post, Json, Router};
 use serde::Deserialize;

@@ -1,5 +1,6 @@
-//! `POST /recover` (§5.1): the same 200 `{}` for known and unknown emails; a known user gets
-//! the recovery email (code + link) unless one was sent within `GOTRUE_SMTP_MAX_FREQUENCY`.
+//! `POST /recover` (docs/protocol/gotrue.md §5.1): the same 200 `{}` for known and unknown
+//! emails; a known user gets the recovery email (code + link) unless one was sent within
+//! `GOTRUE_SMTP_MAX_FREQUENCY`.
 
 use axum::{extract::State, http::HeaderMap, routing::post, Json, Router};
 use serde::Deserialize;
@@ -51,7 +52,7 @@ async fn recover_create(
         let flow = match &pkce {
             Some((method, challenge)) => {
                 if !matches!(method.as_str(), "s256" | "plain") {
-                    // GoTrue fails this only for existing users, with a generic 500 (§5.1).
+                    // GoTrue fails this only for existing users, with a generic 500 (docs/protocol/gotrue.md §5.1).
                     return Err(ApiError::internal(format!("unsupported code challenge method {method:?}")));
                 }
                 db::insert_flow_state(conn, &FlowState::new(&user.id, challenge, method, "recovery", state.now()))?;

@@ -1,4 +1,4 @@
-//! `POST /token?grant_type=password|refresh_token|pkce` (§5.5–§5.7, rotation §6.6).
+//! `POST /token?grant_type=password|refresh_token|pkce` (docs/protocol/gotrue.md §5.5–§5.7, rotation §6.6).
 
 use axum::{extract::State, routing::post, Json, Router};
 use rusqlite::Connection;
@@ -87,7 +87,7 @@ async fn password_grant(state: &AppState, p: PasswordParams) -> ApiResult<Json<V
         let mut user = db::find_user_by_id(conn, &user.id)?.ok_or_else(invalid)?;
         tokens::issue_session(conn, state, &mut user, "password")
     })?;
-    // A correct password that no longer meets the policy signs in, with a warning (§2.2).
+    // A correct password that no longer meets the policy signs in, with a warning (docs/protocol/gotrue.md §2.2).
     if let Err(ApiError { kind: ErrorKind::WeakPassword { msg, reasons }, .. }) = password::check_strength(&state.config, &p.password) {
         body["weak_password"] = json!({"message": msg, "reasons": reasons});
     }
@@ -151,7 +151,7 @@ fn pkce_grant(conn: &Connection, state: &AppState, p: &PkceParams) -> ApiResult<
     }
     let flow = db::find_flow_state_by_code(conn, &p.auth_code)?
         .ok_or_else(|| ApiError::not_found("flow_state_not_found", "invalid flow state, no valid flow state found"))?;
-    // For recovery the expiry counts from the /recover request, not from the link click (§8).
+    // For recovery the expiry counts from the /recover request, not from the link click (docs/protocol/gotrue.md §8).
     if state.now() > flow.created_at + state.config.flow_state_expiry.as_millis() as i64 {
         return Err(ApiError::unprocessable("flow_state_expired", "invalid flow state, flow state has expired"));
     }

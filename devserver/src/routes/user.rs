@@ -1,5 +1,5 @@
-//! `GET /user` (§5.8), `PUT /user` (§5.9: password change with its checks in GoTrue's order)
-//! and `GET /reauthenticate` (§5.10).
+//! `GET /user`, `PUT /user` (the password change, its checks in GoTrue's order) and
+//! `GET /reauthenticate` (docs/protocol/gotrue.md §5.8–§5.10).
 
 use axum::{extract::State, routing::get, Json, Router};
 use serde::Deserialize;

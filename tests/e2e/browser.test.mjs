@@ -1,10 +1,12 @@
 // What only a real browser can show (headless Chromium): the address bar loses a link's
-// credentials before any request is made, and AdminClient refuses to run in a Web Worker.
+// credentials before any request is made, AdminClient refuses to run in a Web Worker, and the
+// background refresh timer pauses while the tab is hidden.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { launchChromium, openPage } from '../support/chromium.mjs';
-import { startDevserver, root } from '../support/devserver.mjs';
+import { startDevserver, freshEmail, root } from '../support/devserver.mjs';
 
 let server;
 let browser;
@@ -74,4 +76,47 @@ test('AdminClient refuses to run in a Web Worker', async () => {
   assert.match(outcomes[0], /^unsafe_environment /);
   assert.ok(!outcomes[0].includes('service-key-in-a-worker'));
   assert.equal(outcomes[1], 'constructed', 'the explicit opt-in still works');
+});
+
+test('the background timer pauses while the tab is hidden and resumes when it is shown', async () => {
+  const email = freshEmail('hidden');
+  await fetch(`${server.url}/signup`, { method: 'POST', body: JSON.stringify({ email, password: 'first-password-1' }) });
+  const heldTimers = readFileSync(path.join(root, 'tests/support/held-timers.mjs'), 'utf8');
+  const steps = await page.evaluate(async ([email, heldTimers]) => {
+    const { AuthClient } = await import('/pkg/index.js');
+    const { holdTimers } = await import(`data:text/javascript,${encodeURIComponent(heldTimers)}`);
+    // A session due for refresh (50 s left), in a store the page controls.
+    const map = new Map();
+    const storage = { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, v), removeItem: (k) => void map.delete(k) };
+    await new AuthClient({ url: location.origin, storage, autoRefresh: false }).signInWithEmail({ email, password: 'first-password-1' });
+    const record = JSON.parse(map.get('wasm-auth-client'));
+    map.set('wasm-auth-client', JSON.stringify({ ...record, expires_at: Date.now() / 1000 + 50 }));
+    // The tab's visibility, as the test says.
+    let visibility = 'hidden';
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+    const show = (state) => {
+      visibility = state;
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+    const timers = holdTimers();
+    const steps = {};
+    try {
+      const auth = new AuthClient({ url: location.origin, storage });
+      const refreshed = new Promise((resolve) => auth.onAuthChange((event) => event === 'TOKEN_REFRESHED' && resolve(event)));
+      steps.hidden = timers.pending().length;
+      show('visible');
+      steps.shown = timers.pending().map((t) => t.ms);
+      show('hidden');
+      steps.hiddenAgain = timers.pending().length;
+      show('visible');
+      timers.fire(timers.pending()[0]);
+      steps.event = await refreshed;
+      auth.free();
+    } finally {
+      timers.restore();
+      delete document.visibilityState;
+    }
+    return steps;
+  }, [email, heldTimers]);
+  assert.deepEqual(steps, { hidden: 0, shown: [0], hiddenAgain: 0, event: 'TOKEN_REFRESHED' });
 });
