@@ -1,7 +1,21 @@
-//! What the session core needs from an auth server. GoTrue (`api/`) is the first
-//! implementation; another protocol implements this trait and the core stays as it is.
+//! What the session core needs from an auth platform: the contract every protocol module keeps.
+//! GoTrue (`api/`) is the first; each further platform is a module implementing this trait,
+//! built into its own entry, and the core stays as it is.
+//!
+//! Every method is synchronous and returns a [`Need`]: the requests to send and how to read
+//! their answers, never the sending itself. Input a platform can judge (the shape of its codes
+//! and links) is checked there, before any request.
+//!
+//! The reset flows differ between platforms, and [`Verified`] is where they meet: GoTrue turns
+//! a verified code into a recovery session (the user is signed in and then sets a password);
+//! others check a code, or cannot check it at all, and take it again with the new password in
+//! one call that signs nobody in. Those return [`Verified::Held`]; the core keeps the
+//! credential and `update_password` completes the reset with [`Backend::complete_recovery`].
 
-use crate::error::Result;
+use std::fmt;
+
+use crate::error::{AuthError, ErrorCode};
+use crate::need::Need;
 use crate::session::{Session, User};
 
 /// Sign-out reach (GoTrue's `scope`).
@@ -38,8 +52,8 @@ pub struct PasswordChange<'a> {
 }
 
 /// Passwords and the nonce are secrets: `Debug` says only which are present.
-impl std::fmt::Debug for PasswordChange<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for PasswordChange<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PasswordChange")
             .field("password", &"<redacted>")
             .field("current_password", &self.current_password.map(|_| "<redacted>"))
@@ -48,28 +62,77 @@ impl std::fmt::Debug for PasswordChange<'_> {
     }
 }
 
-/// One auth server protocol. Futures are not `Send`: the client runs on one JS thread.
-#[allow(async_fn_in_trait)]
-pub trait Backend {
-    /// Sends the recovery email; neutral for unknown addresses. With a PKCE challenge, the link
-    /// redirects with a code to exchange instead of tokens.
-    async fn request_password_reset(&self, email: &str, redirect_to: Option<&str>, code_challenge: Option<&str>) -> Result<()>;
+/// How a recovery is proven: what the user brings back from the email.
+#[derive(Clone)]
+pub enum Proof {
+    /// The code typed from the email, for this address.
+    Code {
+        /// The address (validated).
+        email: String,
+        /// The code as typed; its shape is the platform's to check.
+        code: String,
+    },
+    /// What the email's link carries (GoTrue: the token hash).
+    Link(String),
+}
+
+/// The code and the hash are one-time secrets: `Debug` names the variant only.
+impl fmt::Debug for Proof {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Proof::Code { email, .. } => f.debug_struct("Code").field("email", email).field("code", &"<redacted>").finish(),
+            Proof::Link(_) => f.write_str("Link(<redacted>)"),
+        }
+    }
+}
+
+/// What verifying a recovery proof gave.
+pub enum Verified {
+    /// A recovery session: the user is signed in and sets the new password on it.
+    Session(Session),
+    /// No session: the credential, kept until the new password completes the reset.
+    Held(Credential),
+}
+
+/// A reset credential between verification and the new password.
+#[derive(Clone, PartialEq)]
+pub struct Credential {
+    /// What the platform takes back with the new password.
+    pub secret: String,
+    /// The account's address, when known (to sign in once the password is set).
+    pub email: Option<String>,
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credential").field("secret", &"<redacted>").field("email", &self.email).finish()
+    }
+}
+
+/// One auth platform's protocol.
+pub trait Backend: 'static {
+    /// Sends the recovery email; the same answer for unknown addresses. With a PKCE challenge
+    /// (where the platform has them) the link redirects with a code to exchange.
+    fn request_password_reset(&self, email: &str, redirect_to: Option<&str>, code_challenge: Option<&str>) -> Need<()>;
+    /// Checks the proof's shape, then verifies it as far as the platform can.
+    fn verify_recovery(&self, proof: Proof) -> Need<Verified>;
+    /// Sets `password` with a held credential, then signs in with it.
+    fn complete_recovery(&self, held: Credential, password: &str) -> Need<Session> {
+        let _ = (held, password);
+        Need::err(AuthError::new(ErrorCode::InvalidOtp, "This platform does not hold reset credentials"))
+    }
     /// Exchanges a PKCE code from the link's redirect, with the verifier kept since the request.
-    async fn exchange_code(&self, auth_code: &str, code_verifier: &str) -> Result<Session>;
-    /// Exchanges the emailed code for a recovery session.
-    async fn verify_recovery_code(&self, email: &str, code: &str) -> Result<Session>;
-    /// Exchanges a link's token hash for a recovery session.
-    async fn verify_recovery_token_hash(&self, token_hash: &str) -> Result<Session>;
+    fn exchange_code(&self, auth_code: &str, code_verifier: &str) -> Need<Session>;
     /// Signs in with email and password.
-    async fn sign_in_with_password(&self, email: &str, password: &str) -> Result<Session>;
+    fn sign_in_with_password(&self, email: &str, password: &str) -> Need<Session>;
     /// Swaps a refresh token for a new session state.
-    async fn refresh(&self, refresh_token: &str) -> Result<Session>;
+    fn refresh(&self, refresh_token: &str) -> Need<Session>;
     /// The user as the server has it now.
-    async fn get_user(&self, access_token: &str) -> Result<User>;
+    fn get_user(&self, access_token: &str) -> Need<User>;
     /// Changes the password of the signed-in user; answers the updated user.
-    async fn update_password(&self, access_token: &str, change: PasswordChange<'_>) -> Result<User>;
+    fn update_password(&self, access_token: &str, change: PasswordChange<'_>) -> Need<User>;
     /// Sends the reauthentication nonce.
-    async fn reauthenticate(&self, access_token: &str) -> Result<()>;
+    fn reauthenticate(&self, access_token: &str) -> Need<()>;
     /// Ends sessions on the server.
-    async fn sign_out(&self, access_token: &str, scope: SignOutScope) -> Result<()>;
+    fn sign_out(&self, access_token: &str, scope: SignOutScope) -> Need<()>;
 }

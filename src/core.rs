@@ -1,21 +1,25 @@
-//! The session core: what the client knows (session, pending recovery email), how it changes,
-//! what is stored, and which events fire. Generic over the backend protocol and the host (clock,
-//! timers, randomness), with the store behind a trait object, so it runs natively in tests and
-//! in any JS runtime as wasm. The host's clock is the only clock: sessions from the backend get
-//! their expiry here (`localize`).
+//! The session core: what the client knows (session, pending recovery), how it changes, what is
+//! stored, which events fire, and which request comes next. Synchronous: every operation returns
+//! a [`Need`] — the next request, wait or result — and the one driver performs it, so the core
+//! runs natively in tests without a server or a clock, and as wasm in any JS runtime.
 //!
-//! Rules kept here: input is validated and a missing session reported before any request;
-//! state is committed (memory, then storage) before listeners run; no `RefCell` borrow is held
-//! across an `await` or while a listener runs.
+//! Generic over the platform protocol ([`Backend`]) and the host (clock, randomness); the store is
+//! a trait object. The host's clock is the only clock: sessions from the backend get their expiry
+//! here (`localize`).
+//!
+//! Rules kept here: input is validated and a missing session reported before any request; state
+//! is committed (storage, then memory) before listeners run; no `RefCell` borrow is held while a
+//! listener runs or across a step.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use crate::backend::{Backend, PasswordChange, SignOutScope};
+use crate::backend::{Backend, Credential, PasswordChange, Proof, SignOutScope, Verified};
 use crate::error::{AuthError, ErrorCode, Result};
 use crate::flight::Flight;
 use crate::http::Host;
 use crate::link::{self, RecoveryLink};
+use crate::need::{Need, RefreshFlight};
 use crate::pkce;
 use crate::session::{Session, User};
 use crate::storage::{Keys, Store};
@@ -52,17 +56,17 @@ impl AuthEvent {
 /// A subscriber.
 pub type Listener = Rc<dyn Fn(AuthEvent, Option<&Session>)>;
 
-/// How a recovery is proven.
+/// How the caller proves a recovery.
 #[derive(Clone)]
 pub enum RecoveryProof {
     /// The emailed code; the email defaults to the one held since `request_password_reset`.
     Code {
         /// The address, if the caller gave it.
         email: Option<String>,
-        /// The 6-digit code.
+        /// The code.
         code: String,
     },
-    /// The token hash from the link.
+    /// What the link carries (GoTrue: the token hash).
     TokenHash(String),
 }
 
@@ -100,7 +104,7 @@ pub enum ResetFlow {
     Pkce,
 }
 
-/// The client state machine.
+/// The client state machine. Operations take `self: &Rc<Self>`: their later steps hold on to it.
 pub struct AuthCore<B, H> {
     backend: B,
     host: H,
@@ -108,20 +112,23 @@ pub struct AuthCore<B, H> {
     keys: Keys,
     session: RefCell<Option<Session>>,
     /// The refresh in progress, shared by every caller that needs it meanwhile.
-    refreshing: RefCell<Option<Rc<Flight<Result<Session>>>>>,
+    refreshing: RefCell<Option<RefreshFlight>>,
     /// A refresh token the server refused, and until when not to present it again.
     refused_refresh: RefCell<Option<(String, f64)>>,
     recovery_email: RefCell<Option<String>>,
+    /// A verified reset credential waiting for the new password (platforms without a recovery
+    /// session). In memory only: it is a one-time secret, and a reload asks for the code again.
+    held: RefCell<Option<Credential>>,
     listeners: RefCell<Vec<(u32, Listener)>>,
     next_listener_id: Cell<u32>,
 }
 
-impl<B: Backend, H: Host> AuthCore<B, H> {
+impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     /// Loads what `store` holds. A record that fails to parse or lacks fields is removed and
     /// treated as signed out; storage that cannot be read counts as empty. Never fails.
-    pub fn new(backend: B, host: H, store: Box<dyn Store>, keys: Keys) -> Self {
+    pub fn new(backend: B, host: H, store: Box<dyn Store>, keys: Keys) -> Rc<Self> {
         let (session, recovery_email) = load(&host, store.as_ref(), &keys);
-        AuthCore {
+        Rc::new(AuthCore {
             backend,
             host,
             store,
@@ -130,9 +137,10 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
             refreshing: RefCell::new(None),
             refused_refresh: RefCell::new(None),
             recovery_email: RefCell::new(recovery_email),
+            held: RefCell::new(None),
             listeners: RefCell::new(Vec::new()),
             next_listener_id: Cell::new(1),
-        }
+        })
     }
 
     /// Reads the store again (after an asynchronous store has filled in); no event fires, as
@@ -160,10 +168,11 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
 
     /// Refreshes now if the token is due (the background timer's job); failures follow the fault
     /// policy and are otherwise ignored here.
-    pub async fn refresh_if_due(&self) {
+    pub fn refresh_if_due(self: &Rc<Self>) -> Need<()> {
         if self.refresh_due_in().is_some_and(|due| due <= 0.0) {
-            let _ = self.usable_session().await;
+            return self.usable_session().then(|_| Need::ok(()));
         }
+        Need::ok(())
     }
 
     /// Another tab changed the shared record (`local` storage): adopt a newer session, follow a
@@ -203,29 +212,66 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
     }
 
     /// Sends the recovery email and remembers the address for `verify_recovery`.
-    pub async fn request_password_reset(&self, email: &str, redirect_to: Option<&str>, flow: ResetFlow) -> Result<()> {
-        let email = validate::email("email", email)?;
-        if let Some(url) = redirect_to {
-            validate::url("redirectTo", url)?;
+    pub fn request_password_reset(self: &Rc<Self>, email: &str, redirect_to: Option<&str>, flow: ResetFlow) -> Need<()> {
+        let email = match validate::email("email", email) {
+            Ok(email) => email,
+            Err(e) => return Need::err(e),
+        };
+        if let Some(Err(e)) = redirect_to.map(|url| validate::url("redirectTo", url)) {
+            return Need::err(e);
         }
         let challenge = match flow {
             ResetFlow::Otp => None,
             ResetFlow::Pkce => {
-                let random = self.host.random_bytes().ok_or_else(|| AuthError::new(ErrorCode::InvalidInput, "flow: 'pkce' needs crypto.getRandomValues"))?;
+                let Some(random) = self.host.random_bytes() else {
+                    return Need::err(AuthError::new(ErrorCode::InvalidInput, "flow: 'pkce' needs crypto.getRandomValues"));
+                };
                 let verifier = pkce::verifier(&random);
                 // Stored before the request: the link may be clicked before the answer arrives.
-                self.store
-                    .set(&self.keys.code_verifier, &verifier)
-                    .map_err(|_| AuthError::new(ErrorCode::StorageError, "storage: the PKCE verifier could not be stored"))?;
+                if self.store.set(&self.keys.code_verifier, &verifier).is_err() {
+                    return Need::err(AuthError::new(ErrorCode::StorageError, "storage: the PKCE verifier could not be stored"));
+                }
                 Some(pkce::challenge(&verifier))
             }
         };
-        self.backend.request_password_reset(&email, redirect_to, challenge.as_deref()).await?;
-        let _ = self.store.set(&self.keys.recovery_email, &email);
-        let until = self.host.now() as u64 + PENDING_FLOW_SECONDS;
-        let _ = self.store.set(&self.keys.pending_flow, &until.to_string());
-        *self.recovery_email.borrow_mut() = Some(email);
-        Ok(())
+        let me = self.clone();
+        self.backend.request_password_reset(&email, redirect_to, challenge.as_deref()).map(move |()| {
+            let _ = me.store.set(&me.keys.recovery_email, &email);
+            let until = me.host.now() as u64 + PENDING_FLOW_SECONDS;
+            let _ = me.store.set(&me.keys.pending_flow, &until.to_string());
+            *me.held.borrow_mut() = None;
+            *me.recovery_email.borrow_mut() = Some(email);
+        })
+    }
+
+    /// Verifies the code or link. Where the platform answers a recovery session, signs in with
+    /// it (PASSWORD_RECOVERY) and resolves with it; where it does not, holds the credential for
+    /// `update_password` and resolves with `None`.
+    pub fn verify_recovery(self: &Rc<Self>, proof: RecoveryProof) -> Need<Option<Session>> {
+        let proof = match proof {
+            RecoveryProof::Code { email, code } => {
+                let email = match email {
+                    Some(email) => validate::email("email", &email),
+                    None => self
+                        .pending_recovery_email()
+                        .ok_or_else(|| AuthError::invalid_input("email", "is required (no password reset was requested from this client)")),
+                };
+                match email {
+                    Ok(email) => Proof::Code { email, code },
+                    Err(e) => return Need::err(e),
+                }
+            }
+            RecoveryProof::TokenHash(hash) => Proof::Link(hash),
+        };
+        let me = self.clone();
+        self.backend.verify_recovery(proof).and_then(move |verified| match verified {
+            Verified::Session(session) => me.adopt_verified(session, AuthEvent::PasswordRecovery).map(Some),
+            Verified::Held(credential) => {
+                me.forget_recovery_email();
+                *me.held.borrow_mut() = Some(credential);
+                Need::ok(None)
+            }
+        })
     }
 
     /// Whether this client asked for a recovery email recently (in this storage).
@@ -234,250 +280,267 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
         until.is_some_and(|until| (self.host.now() as u64) < until)
     }
 
-    /// A freshly verified session may take over only from nobody or from the same user. When
-    /// another user is signed in here, nothing changes; the new session (already created by
-    /// the server) is ended there too, so it does not linger.
-    async fn refuse_other_user(&self, fresh: &Session) -> Result<()> {
-        let current = self.session.borrow().as_ref().map(|s| s.user.id().to_string());
-        match current {
-            Some(id) if id != fresh.user.id() => {
-                let _ = self.backend.sign_out(&fresh.access_token, SignOutScope::Local).await;
-                Err(session_conflict())
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// Verifies the code or link and signs in with the recovery session (PASSWORD_RECOVERY).
-    pub async fn verify_recovery(&self, proof: RecoveryProof) -> Result<Session> {
-        let session = match proof {
-            RecoveryProof::Code { email, code } => {
-                let email = match email {
-                    Some(email) => validate::email("email", &email)?,
-                    None => self
-                        .pending_recovery_email()
-                        .ok_or_else(|| AuthError::invalid_input("email", "is required (no password reset was requested from this client)"))?,
-                };
-                let code = validate::otp("token", &code)?;
-                self.backend.verify_recovery_code(&email, &code).await?
-            }
-            RecoveryProof::TokenHash(hash) => {
-                let hash = validate::token_hash("tokenHash", &hash)?;
-                self.backend.verify_recovery_token_hash(&hash).await?
-            }
-        };
+    /// A freshly verified session takes over from nobody or from the same user. When another
+    /// user is signed in here, nothing changes; the new session (already created by the server)
+    /// is ended there too, so it does not linger.
+    fn adopt_verified(self: &Rc<Self>, session: Session, event: AuthEvent) -> Need<Session> {
         let session = self.localize(session);
-        self.refuse_other_user(&session).await?;
+        let other_user = self.session.borrow().as_ref().is_some_and(|current| current.user.id() != session.user.id());
+        if other_user {
+            return self.backend.sign_out(&session.access_token, SignOutScope::Local).then(|_| Need::err(session_conflict()));
+        }
         self.forget_recovery_email();
-        self.commit(Some(session.clone()), AuthEvent::PasswordRecovery);
-        Ok(session)
+        self.commit(Some(session.clone()), event);
+        Need::ok(session)
     }
 
     /// Consumes an auth redirect (`url`): tokens in the fragment, a PKCE `?code=`, a token hash,
-    /// or an error. `Ok(None)` when the URL carries none of these.
+    /// or an error. `None` when the URL carries none of these.
     ///
     /// Tokens in the fragment are taken only when this client asked for a recovery email within
     /// [`PENDING_FLOW_SECONDS`] or `accept_tokens` is set, and a session of another user than the
     /// one signed in here is never adopted (`session_conflict`): see README, "Security".
-    pub async fn handle_redirect(&self, url: &str, accept_tokens: bool) -> Result<Option<Session>> {
-        let (session, event) = match link::parse(url) {
-            None => return Ok(None),
-            Some(RecoveryLink::Error { code, description }) => return Err(crate::error::from_redirect(&code, &description)),
-            Some(RecoveryLink::TokenHash(hash)) => return self.verify_recovery(RecoveryProof::TokenHash(hash)).await.map(Some),
+    pub fn handle_redirect(self: &Rc<Self>, url: &str, accept_tokens: bool) -> Need<Option<Session>> {
+        match link::parse(url) {
+            None => Need::ok(None),
+            Some(RecoveryLink::Error { code, description }) => Need::err(crate::error::from_redirect(&code, &description)),
+            Some(RecoveryLink::TokenHash(hash)) => self.verify_recovery(RecoveryProof::TokenHash(hash)),
             Some(RecoveryLink::Code(code)) => {
-                let verifier = self.store.get(&self.keys.code_verifier).ok().flatten().ok_or_else(|| {
-                    AuthError::new(
+                let Some(verifier) = self.store.get(&self.keys.code_verifier).ok().flatten() else {
+                    return Need::err(AuthError::new(
                         ErrorCode::InvalidCode,
                         "This link must be opened where the reset was requested (no PKCE verifier here); request a new email or enter the code",
-                    )
-                })?;
-                let session = self.localize(self.backend.exchange_code(&code, &verifier).await?);
-                let _ = self.store.remove(&self.keys.code_verifier);
-                self.refuse_other_user(&session).await?;
-                (session, AuthEvent::PasswordRecovery)
+                    ));
+                };
+                let me = self.clone();
+                self.backend.exchange_code(&code, &verifier).and_then(move |session| {
+                    let _ = me.store.remove(&me.keys.code_verifier);
+                    me.adopt_verified(session, AuthEvent::PasswordRecovery).map(Some)
+                })
             }
             Some(RecoveryLink::Session { access_token, refresh_token, expires_at, expires_in, kind }) => {
                 // Checked before anything else: these become request headers.
-                validate::token("access_token", &access_token)?;
-                validate::token("refresh_token", &refresh_token)?;
+                if let Err(e) = validate::token("access_token", &access_token).and(validate::token("refresh_token", &refresh_token)) {
+                    return Need::err(e);
+                }
                 if !accept_tokens && !self.flow_pending() {
-                    return Err(AuthError::new(
+                    return Need::err(AuthError::new(
                         ErrorCode::UnsolicitedSession,
                         "This link carries a session this app did not ask for; open the link where the reset was requested, or enter the code from the email",
                     ));
                 }
-                let user = self.backend.get_user(&access_token).await?;
-                if self.session.borrow().as_ref().is_some_and(|current| current.user.id() != user.id()) {
-                    // Someone else's tokens: not ours to end.
-                    return Err(session_conflict());
-                }
-                let expires_in = if expires_in > 0.0 { expires_in } else { (expires_at - self.host.now()).max(0.0) };
-                let session = Session { access_token, refresh_token, expires_at: self.host.now() + expires_in, expires_in, token_type: "bearer".into(), user };
-                let event = if kind == "recovery" { AuthEvent::PasswordRecovery } else { AuthEvent::SignedIn };
-                (session, event)
+                let me = self.clone();
+                self.backend.get_user(&access_token).and_then(move |user| {
+                    if me.session.borrow().as_ref().is_some_and(|current| current.user.id() != user.id()) {
+                        // Someone else's tokens: not ours to end.
+                        return Need::err(session_conflict());
+                    }
+                    let now = me.host.now();
+                    let expires_in = if expires_in > 0.0 { expires_in } else { (expires_at - now).max(0.0) };
+                    let session = Session { access_token, refresh_token, expires_at: now + expires_in, expires_in, token_type: "bearer".into(), user };
+                    let event = if kind == "recovery" { AuthEvent::PasswordRecovery } else { AuthEvent::SignedIn };
+                    me.forget_recovery_email();
+                    me.commit(Some(session.clone()), event);
+                    Need::ok(Some(session))
+                })
             }
-        };
-        self.forget_recovery_email();
-        self.commit(Some(session.clone()), event);
-        Ok(Some(session))
+        }
     }
 
     /// Signs in with email and password (SIGNED_IN).
-    pub async fn sign_in(&self, email: &str, password: &str) -> Result<Session> {
-        let email = validate::email("email", email)?;
+    pub fn sign_in(self: &Rc<Self>, email: &str, password: &str) -> Need<Session> {
+        let email = match validate::email("email", email) {
+            Ok(email) => email,
+            Err(e) => return Need::err(e),
+        };
         // No password the server accepted can be longer than 72 bytes or hold a control character.
-        validate::password("password", password)?;
-        let session = self.localize(self.backend.sign_in_with_password(&email, password).await?);
-        self.commit(Some(session.clone()), AuthEvent::SignedIn);
-        Ok(session)
+        if let Err(e) = validate::password("password", password) {
+            return Need::err(e);
+        }
+        let me = self.clone();
+        self.backend.sign_in_with_password(&email, password).map(move |session| {
+            let session = me.localize(session);
+            me.commit(Some(session.clone()), AuthEvent::SignedIn);
+            session
+        })
     }
 
-    /// Changes the password of the signed-in user. The session stays the same one; the other
-    /// sessions of the user end on the server. `current`, when given, is always checked.
-    pub async fn update_password(&self, password: &str, current: Option<&str>, nonce: Option<&str>) -> Result<User> {
-        validate::password("password", password)?;
-        if let Some(current) = current {
-            validate::password("currentPassword", current)?;
+    /// Sets a new password. After a verification that held a credential, completes the reset
+    /// with it (the platform then signs the user in). Otherwise changes the signed-in user's
+    /// password: the session stays the same one, the user's other sessions end on the server,
+    /// and `current`, when given, is always checked.
+    pub fn update_password(self: &Rc<Self>, password: &str, current: Option<&str>, nonce: Option<&str>) -> Need<User> {
+        if let Err(e) = validate::password("password", password) {
+            return Need::err(e);
         }
-        let nonce = nonce.map(|n| validate::otp("nonce", n)).transpose()?;
-        let session = self.usable_session().await?;
-        // GoTrue checks current_password only when configured to; a sign-in with it proves
-        // it whatever the configuration. The extra session ends with the password change.
-        let mut probe = None;
-        if let Some(current) = current {
-            let email = session.user.email().unwrap_or_default().to_string();
-            probe = match self.backend.sign_in_with_password(&email, current).await {
-                Ok(probe) => Some(probe),
-                Err(e) if e.code == ErrorCode::InvalidCredentials => {
-                    return Err(AuthError { code: ErrorCode::InvalidCurrentPassword, message: "The current password is wrong".into(), ..e })
+        if let Some(Err(e)) = current.map(|c| validate::password("currentPassword", c)) {
+            return Need::err(e);
+        }
+        let nonce = match nonce.map(|n| validate::otp("nonce", n)).transpose() {
+            Ok(nonce) => nonce,
+            Err(e) => return Need::err(e),
+        };
+        let held = self.held.borrow_mut().take();
+        if let Some(held) = held {
+            let me = self.clone();
+            return self.backend.complete_recovery(held, password).map(move |session| {
+                let session = me.localize(session);
+                let user = session.user.clone();
+                me.commit(Some(session), AuthEvent::UserUpdated);
+                user
+            });
+        }
+        let (password, current) = (password.to_string(), current.map(str::to_string));
+        let me = self.clone();
+        self.usable_session().and_then(move |session| {
+            // GoTrue checks current_password only when configured to; a sign-in with it proves
+            // it whatever the configuration. The extra session ends with the password change.
+            let probe: Need<Option<Session>> = match &current {
+                Some(current) => {
+                    let email = session.user.email().unwrap_or_default().to_string();
+                    me.backend.sign_in_with_password(&email, current).then(|result| match result {
+                        Ok(probe) => Need::ok(Some(probe)),
+                        Err(e) if e.code == ErrorCode::InvalidCredentials => {
+                            Need::err(AuthError { code: ErrorCode::InvalidCurrentPassword, message: "The current password is wrong".into(), ..e })
+                        }
+                        Err(e) => Need::err(e),
+                    })
                 }
-                Err(e) => return Err(e),
+                None => Need::ok(None),
             };
-        }
-        let change = PasswordChange { password, current_password: current, nonce: nonce.as_deref() };
-        let result = self.backend.update_password(&session.access_token, change).await;
-        if let (Err(_), Some(probe)) = (&result, &probe) {
-            let _ = self.backend.sign_out(&probe.access_token, SignOutScope::Local).await;
-        }
-        let user = self.forget_session_if_gone(result)?;
-        self.update_cached_user(user.clone());
-        Ok(user)
+            probe.and_then(move |probe| {
+                let change = PasswordChange { password: &password, current_password: current.as_deref(), nonce: nonce.as_deref() };
+                let me2 = me.clone();
+                me.backend.update_password(&session.access_token, change).then(move |result| {
+                    // A failed change leaves no extra session behind.
+                    let cleanup = match (&result, &probe) {
+                        (Err(_), Some(probe)) => me2.backend.sign_out(&probe.access_token, SignOutScope::Local),
+                        _ => Need::ok(()),
+                    };
+                    cleanup.then(move |_| me2.user_changed(result).into())
+                })
+            })
+        })
     }
 
     /// The current session, refreshed first when it is about to expire; `None` when signed out.
-    pub async fn session(&self) -> Result<Option<Session>> {
+    pub fn session(self: &Rc<Self>) -> Need<Option<Session>> {
         if self.session.borrow().is_none() {
-            return Ok(None);
+            return Need::ok(None);
         }
-        match self.usable_session().await {
-            Ok(session) => Ok(Some(session)),
-            Err(e) if e.code == ErrorCode::NotAuthenticated => Ok(None),
-            Err(e) => Err(e),
-        }
+        self.usable_session().then(|result| match result {
+            Ok(session) => Need::ok(Some(session)),
+            Err(e) if e.code == ErrorCode::NotAuthenticated => Need::ok(None),
+            Err(e) => Need::err(e),
+        })
     }
 
     /// The user as the server has it now; refreshes the cached copy.
-    pub async fn user(&self) -> Result<User> {
-        let session = self.usable_session().await?;
-        let user = self.forget_session_if_gone(self.backend.get_user(&session.access_token).await)?;
-        if self.session.borrow().as_ref().map(|s| &s.user) != Some(&user) {
-            self.update_cached_user(user.clone());
-        }
-        Ok(user)
+    pub fn user(self: &Rc<Self>) -> Need<User> {
+        let me = self.clone();
+        self.usable_session().and_then(move |session| {
+            me.backend.get_user(&session.access_token).then(move |result| me.user_read(result).into())
+        })
     }
 
     /// Asks the server to email a reauthentication nonce.
-    pub async fn reauthenticate(&self) -> Result<()> {
-        let session = self.usable_session().await?;
-        self.forget_session_if_gone(self.backend.reauthenticate(&session.access_token).await)
+    pub fn reauthenticate(self: &Rc<Self>) -> Need<()> {
+        let me = self.clone();
+        self.usable_session().and_then(move |session| me.backend.reauthenticate(&session.access_token).then(move |result| me.forget_session_if_gone(result).into()))
     }
 
     /// Signs out. `Local` and `Global` always end the session here, even when the server cannot
     /// be reached; a failure other than "already signed out" is still reported afterwards for
     /// `Global`, because other devices may still be signed in. `Others` keeps this session.
-    pub async fn sign_out(&self, scope: SignOutScope) -> Result<()> {
+    pub fn sign_out(self: &Rc<Self>, scope: SignOutScope) -> Need<()> {
         let Some(session) = self.session.borrow().clone() else {
             return match scope {
-                SignOutScope::Others => Err(AuthError::not_signed_in()),
-                _ => Ok(()),
+                SignOutScope::Others => Need::err(AuthError::not_signed_in()),
+                _ => Need::ok(()),
             };
         };
-        let result = match self.backend.sign_out(&session.access_token, scope).await {
-            Err(e) if e.code == ErrorCode::NotAuthenticated && scope != SignOutScope::Others => Ok(()),
-            other => other,
-        };
-        match scope {
-            SignOutScope::Others => self.forget_session_if_gone(result),
-            SignOutScope::Local => {
-                self.commit(None, AuthEvent::SignedOut);
-                Ok(())
+        let me = self.clone();
+        self.backend.sign_out(&session.access_token, scope).then(move |result| {
+            let result = match result {
+                Err(e) if e.code == ErrorCode::NotAuthenticated && scope != SignOutScope::Others => Ok(()),
+                other => other,
+            };
+            match scope {
+                SignOutScope::Others => me.forget_session_if_gone(result),
+                SignOutScope::Local => {
+                    me.commit(None, AuthEvent::SignedOut);
+                    Ok(())
+                }
+                SignOutScope::Global => {
+                    me.commit(None, AuthEvent::SignedOut);
+                    result
+                }
             }
-            SignOutScope::Global => {
-                self.commit(None, AuthEvent::SignedOut);
-                result
-            }
-        }
+            .into()
+        })
     }
 
     /// A session whose access token is good for a while, refreshing it if needed. Concurrent
     /// callers share one refresh. While the access token is still valid, no refresh failure
     /// costs the caller its session (fault policy in the README).
-    async fn usable_session(&self) -> Result<Session> {
-        let session = self.session.borrow().clone().ok_or_else(AuthError::not_signed_in)?;
+    fn usable_session(self: &Rc<Self>) -> Need<Session> {
+        let Some(session) = self.session.borrow().clone() else { return Need::err(AuthError::not_signed_in()) };
         let now = self.host.now();
         if !session.needs_refresh(now) {
-            return Ok(session);
+            return Need::ok(session);
         }
         let refused = self.refused_refresh.borrow().as_ref().is_some_and(|(token, until)| *token == session.refresh_token && now < *until);
         if refused {
-            return self.without_refresh(session, AuthError::new(ErrorCode::NotAuthenticated, "The session has ended"));
+            return self.without_refresh(session, AuthError::new(ErrorCode::NotAuthenticated, "The session has ended")).into();
         }
-        let in_flight = self.refreshing.borrow().clone();
-        if let Some(flight) = in_flight {
-            return flight.wait().await;
+        if let Some(flight) = self.refreshing.borrow().clone() {
+            return Need::Wait(flight, Box::new(Need::Done));
         }
         let flight = Flight::new();
         *self.refreshing.borrow_mut() = Some(flight.clone());
-        let result = self.refresh(&session).await;
-        *self.refreshing.borrow_mut() = None;
-        flight.land(result.clone());
-        result
+        let me = self.clone();
+        self.refresh(session, 0).then(move |result| {
+            *me.refreshing.borrow_mut() = None;
+            flight.land(result.clone());
+            result.into()
+        })
     }
 
     /// One refresh under the fault policy: transient failures are retried with backoff; a
     /// refused refresh token ends the session only once the access token has expired.
-    async fn refresh(&self, session: &Session) -> Result<Session> {
-        let mut delays = REFRESH_RETRY_DELAYS_MS.iter();
-        loop {
-            let error = match self.backend.refresh(&session.refresh_token).await {
-                Ok(fresh) => {
-                    let fresh = self.localize(fresh);
-                    // Signed out, or in again, while the refresh was in flight: theirs wins.
-                    let current = self.session.borrow().clone();
-                    if current.as_ref().map(|s| &s.refresh_token) != Some(&session.refresh_token) {
-                        return current.ok_or_else(AuthError::not_signed_in);
-                    }
-                    // Another tab sharing the store refreshed later: never overwrite newer with older.
-                    if let Some(stored) = self.stored_session().filter(|s| s.refresh_token != session.refresh_token && s.expires_at > fresh.expires_at) {
-                        self.announce(Some(stored.clone()), AuthEvent::TokenRefreshed);
-                        return Ok(stored);
-                    }
-                    self.commit(Some(fresh.clone()), AuthEvent::TokenRefreshed);
-                    return Ok(fresh);
-                }
-                Err(error) => error,
-            };
-            if is_transient(&error) {
-                if let Some(&delay) = delays.next() {
-                    self.host.sleep(delay).await;
-                    continue;
-                }
-            } else {
-                let until = self.host.now() + REFRESH_FAILURE_COOLDOWN_SECONDS;
-                *self.refused_refresh.borrow_mut() = Some((session.refresh_token.clone(), until));
+    fn refresh(self: &Rc<Self>, session: Session, attempt: usize) -> Need<Session> {
+        let me = self.clone();
+        self.backend.refresh(&session.refresh_token).then(move |result| match result {
+            Ok(fresh) => me.refreshed(&session, fresh).into(),
+            Err(error) if is_transient(&error) && attempt < REFRESH_RETRY_DELAYS_MS.len() => {
+                let delay = REFRESH_RETRY_DELAYS_MS[attempt];
+                Need::Sleep(delay, Box::new(move || me.refresh(session, attempt + 1)))
             }
-            return self.without_refresh(session.clone(), error);
+            Err(error) => {
+                if !is_transient(&error) {
+                    let until = me.host.now() + REFRESH_FAILURE_COOLDOWN_SECONDS;
+                    *me.refused_refresh.borrow_mut() = Some((session.refresh_token.clone(), until));
+                }
+                me.without_refresh(session, error).into()
+            }
+        })
+    }
+
+    /// A refresh answered: adopt it, unless the state moved on meanwhile.
+    fn refreshed(&self, old: &Session, fresh: Session) -> Result<Session> {
+        let fresh = self.localize(fresh);
+        // Signed out, or in again, while the refresh was in flight: theirs wins.
+        let current = self.session.borrow().clone();
+        if current.as_ref().map(|s| &s.refresh_token) != Some(&old.refresh_token) {
+            return current.ok_or_else(AuthError::not_signed_in);
         }
+        // Another tab sharing the store refreshed later: never overwrite newer with older.
+        if let Some(stored) = self.stored_session().filter(|s| s.refresh_token != old.refresh_token && s.expires_at > fresh.expires_at) {
+            self.announce(Some(stored.clone()), AuthEvent::TokenRefreshed);
+            return Ok(stored);
+        }
+        self.commit(Some(fresh.clone()), AuthEvent::TokenRefreshed);
+        Ok(fresh)
     }
 
     /// The refresh did not happen: the old access token serves while it is valid. Once it has
@@ -529,6 +592,23 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
         result
     }
 
+    /// The server's answer to a change of the user: adopted (USER_UPDATED), or a session the
+    /// server no longer knows forgotten.
+    fn user_changed(&self, result: Result<User>) -> Result<User> {
+        let user = self.forget_session_if_gone(result)?;
+        self.update_cached_user(user.clone());
+        Ok(user)
+    }
+
+    /// The server's view of the user: the cached copy follows it when it differs.
+    fn user_read(&self, result: Result<User>) -> Result<User> {
+        let user = self.forget_session_if_gone(result)?;
+        if self.session.borrow().as_ref().map(|s| &s.user) != Some(&user) {
+            self.update_cached_user(user.clone());
+        }
+        Ok(user)
+    }
+
     fn update_cached_user(&self, user: User) {
         let updated = self.session.borrow().clone().map(|s| Session { user, ..s });
         if updated.is_some() {
@@ -561,10 +641,7 @@ impl<B: Backend, H: Host> AuthCore<B, H> {
 }
 
 fn session_conflict() -> AuthError {
-    AuthError::new(
-        ErrorCode::SessionConflict,
-        "Another account is signed in here; sign out first, then use a new link or code",
-    )
+    AuthError::new(ErrorCode::SessionConflict, "Another account is signed in here; sign out first, then use a new link or code")
 }
 
 /// Failures in transit, worth another attempt: the refresh token may still be good.

@@ -28,6 +28,11 @@ impl<T: Clone> Flight<T> {
         }
     }
 
+    /// The result, if it has landed (a driver that steps by hand reads it here).
+    pub fn wait_now(&self) -> Option<T> {
+        self.result.borrow().clone()
+    }
+
     /// Resolves with the result once it lands.
     pub fn wait(self: &Rc<Self>) -> Wait<T> {
         Wait(self.clone())

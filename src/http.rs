@@ -1,5 +1,6 @@
-//! The HTTP exchange as plain data, and the traits a runtime implements: sending requests, and
-//! its clock and randomness. `js/` holds the wasm implementations; tests bring their own.
+//! The HTTP exchange as plain data, and the traits a runtime implements: its clock and
+//! randomness (read by the core), sending requests and sleeping (used by the driver, see
+//! `need`). `js/` holds the wasm implementations; tests bring their own.
 
 /// A request to send.
 #[derive(Clone, PartialEq)]
@@ -55,20 +56,19 @@ pub enum TransportError {
     Timeout,
 }
 
-/// The host: its clock and randomness.
-#[allow(async_fn_in_trait)]
+/// The host: its clock and randomness, read synchronously by the core.
 pub trait Host {
     /// Unix time in seconds.
     fn now(&self) -> f64;
-    /// Resolves after `ms` milliseconds.
-    async fn sleep(&self, ms: u32);
     /// 64 bytes from a cryptographically secure source; `None` when the host has none.
     fn random_bytes(&self) -> Option<[u8; 64]>;
 }
 
-/// A runtime's way to send requests.
+/// What the driver needs from a runtime: sending requests and waiting.
 #[allow(async_fn_in_trait)]
-pub trait Http {
+pub trait Io {
     /// Sends `request` and reads the whole answer.
     async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError>;
+    /// Resolves after `ms` milliseconds.
+    async fn sleep(&self, ms: u32);
 }

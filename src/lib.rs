@@ -23,6 +23,7 @@ pub mod fields;
 pub mod flight;
 pub mod http;
 pub mod json;
+pub mod need;
 pub mod link;
 pub mod pkce;
 pub mod session;

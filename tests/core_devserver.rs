@@ -2,6 +2,8 @@
 //! wasm package runs, with a native HTTP client on tokio's blocking pool standing in for `fetch`.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
@@ -11,9 +13,11 @@ use wasm_auth_client::api::GoTrue;
 use wasm_auth_client::backend::SignOutScope;
 use wasm_auth_client::core::{AuthCore, AuthEvent, RecoveryProof, ResetFlow};
 use wasm_auth_client::error::{ErrorCode, Result};
-use wasm_auth_client::http::{Host, Http, HttpRequest, HttpResponse, TransportError};
+use wasm_auth_client::http::{Host, HttpRequest, HttpResponse, Io, TransportError};
+use wasm_auth_client::need::{drive, Need};
 use wasm_auth_client::session::Session;
-use wasm_auth_client::storage::{Keys, MemoryStore, Store};
+use common::SharedStore;
+use wasm_auth_client::storage::{Keys, Store};
 
 const PASSWORD: &str = "first-password-1";
 
@@ -100,13 +104,21 @@ impl Drop for Devserver {
 /// `fetch` for native tests: the blocking HTTP call runs on tokio's blocking pool, so the
 /// future really waits for the network and other tasks run meanwhile — as in a browser, where
 /// a refresh stays in flight while other callers arrive.
-struct NativeHttp;
+struct NativeIo;
 
-impl Http for NativeHttp {
+impl Io for NativeIo {
     async fn send(&self, request: &HttpRequest) -> std::result::Result<HttpResponse, TransportError> {
         let request = request.clone();
         tokio::task::spawn_blocking(move || send_blocking(&request)).await.map_err(|_| TransportError::Network)?
     }
+    async fn sleep(&self, ms: u32) {
+        tokio::time::sleep(std::time::Duration::from_millis(ms.into())).await;
+    }
+}
+
+/// Performs an operation with the library's one driver, over the native runtime.
+async fn go<T>(need: Need<T>) -> Result<T> {
+    drive(need, &NativeIo).await
 }
 
 fn send_blocking(request: &HttpRequest) -> std::result::Result<HttpResponse, TransportError> {
@@ -144,9 +156,6 @@ impl Host for NativeHost {
     fn now(&self) -> f64 {
         real_now() + self.offset.get()
     }
-    async fn sleep(&self, ms: u32) {
-        tokio::time::sleep(std::time::Duration::from_millis(ms.into())).await;
-    }
     fn random_bytes(&self) -> Option<[u8; 64]> {
         // Tests only: unpredictable enough for a verifier, not a CSPRNG.
         use std::hash::{BuildHasher, Hasher};
@@ -160,23 +169,8 @@ impl Host for NativeHost {
     }
 }
 
-/// A store two clients can share, like a page reload on the same sessionStorage.
-#[derive(Clone, Default)]
-struct SharedStore(Rc<MemoryStore>);
 
-impl Store for SharedStore {
-    fn get(&self, key: &str) -> Result<Option<String>> {
-        self.0.get(key)
-    }
-    fn set(&self, key: &str, value: &str) -> Result<()> {
-        self.0.set(key, value)
-    }
-    fn remove(&self, key: &str) -> Result<()> {
-        self.0.remove(key)
-    }
-}
-
-type Client = AuthCore<GoTrue<NativeHttp>, NativeHost>;
+type Client = Rc<AuthCore<GoTrue, NativeHost>>;
 
 struct Harness {
     auth: Client,
@@ -185,7 +179,7 @@ struct Harness {
 }
 
 fn harness(server: &Devserver, store: &SharedStore) -> Harness {
-    let api = GoTrue::new(NativeHttp, &server.url, Some("anon"), vec![]);
+    let api = GoTrue::new(&server.url, Some("anon"), vec![]);
     let host = NativeHost::default();
     let clock = host.offset.clone();
     let auth = AuthCore::new(api, host, Box::new(store.clone()), Keys::new("test"));
@@ -217,21 +211,21 @@ fn recovery_flow_keeps_the_recovery_session_and_updates_the_cached_user() {
     let store = SharedStore::default();
     let (auth, events) = client(&server, &store);
     run(async {
-        auth.request_password_reset("flow@test.io", None, ResetFlow::Otp).await.unwrap();
+        go(auth.request_password_reset("flow@test.io", None, ResetFlow::Otp)).await.unwrap();
         assert_eq!(auth.pending_recovery_email().as_deref(), Some("flow@test.io"));
         let mail = server.last_mail("flow@test.io");
         // The email is not typed again: the client held it since the request.
         let proof = RecoveryProof::Code { email: None, code: mail["token"].as_str().unwrap().into() };
-        let session = auth.verify_recovery(proof).await.unwrap();
+        let session = go(auth.verify_recovery(proof)).await.unwrap().expect("a recovery session");
         assert_eq!(auth.cached_user().unwrap().email(), Some("flow@test.io"));
         assert_eq!(auth.pending_recovery_email(), None);
-        auth.update_password("second-password-2", None, None).await.unwrap();
-        let after = auth.session().await.unwrap().unwrap();
+        go(auth.update_password("second-password-2", None, None)).await.unwrap();
+        let after = go(auth.session()).await.unwrap().unwrap();
         assert_eq!(after.access_token, session.access_token, "the session is kept, not recreated");
         assert_eq!(*events.borrow(), vec!["PASSWORD_RECOVERY", "USER_UPDATED"]);
         let (other, _) = client(&server, &SharedStore::default());
-        other.sign_in("flow@test.io", "second-password-2").await.unwrap();
-        assert_eq!(code(other.sign_in("flow@test.io", PASSWORD).await), ErrorCode::InvalidCredentials);
+        go(other.sign_in("flow@test.io", "second-password-2")).await.unwrap();
+        assert_eq!(code(go(other.sign_in("flow@test.io", PASSWORD)).await), ErrorCode::InvalidCredentials);
     });
 }
 
@@ -241,22 +235,22 @@ fn no_session_and_bad_input_fail_before_any_request() {
     let (auth, _) = client(&server, &SharedStore::default());
     server.clear_requests();
     run(async {
-        assert_eq!(code(auth.update_password("new-password-1", None, None).await), ErrorCode::NotAuthenticated);
-        assert_eq!(code(auth.user().await), ErrorCode::NotAuthenticated);
-        assert_eq!(code(auth.reauthenticate().await), ErrorCode::NotAuthenticated);
+        assert_eq!(code(go(auth.update_password("new-password-1", None, None)).await), ErrorCode::NotAuthenticated);
+        assert_eq!(code(go(auth.user()).await), ErrorCode::NotAuthenticated);
+        assert_eq!(code(go(auth.reauthenticate()).await), ErrorCode::NotAuthenticated);
         for bad in ["", "no-at", "a@b", "a b@c.de"] {
-            assert_eq!(code(auth.request_password_reset(bad, None, ResetFlow::Otp).await), ErrorCode::InvalidInput);
+            assert_eq!(code(go(auth.request_password_reset(bad, None, ResetFlow::Otp)).await), ErrorCode::InvalidInput);
         }
-        assert_eq!(code(auth.request_password_reset("a@b.co", Some("javascript:x"), ResetFlow::Otp).await), ErrorCode::InvalidInput);
-        let missing_email = auth.verify_recovery(RecoveryProof::Code { email: None, code: "123456".into() }).await;
+        assert_eq!(code(go(auth.request_password_reset("a@b.co", Some("javascript:x"), ResetFlow::Otp)).await), ErrorCode::InvalidInput);
+        let missing_email = go(auth.verify_recovery(RecoveryProof::Code { email: None, code: "123456".into() })).await;
         assert!(missing_email.unwrap_err().message.starts_with("email:"));
         for bad in ["12345", "abcdef", "1234567"] {
             let proof = RecoveryProof::Code { email: Some("a@b.co".into()), code: bad.into() };
-            assert!(auth.verify_recovery(proof).await.unwrap_err().message.starts_with("token:"));
+            assert!(go(auth.verify_recovery(proof)).await.unwrap_err().message.starts_with("token:"));
         }
-        assert_eq!(code(auth.verify_recovery(RecoveryProof::TokenHash("nope".into())).await), ErrorCode::InvalidInput);
-        assert_eq!(code(auth.sign_in("a@b.co", "").await), ErrorCode::InvalidInput);
-        assert_eq!(auth.session().await.unwrap(), None);
+        assert_eq!(code(go(auth.verify_recovery(RecoveryProof::TokenHash("nope".into()))).await), ErrorCode::InvalidInput);
+        assert_eq!(code(go(auth.sign_in("a@b.co", "")).await), ErrorCode::InvalidInput);
+        assert_eq!(go(auth.session()).await.unwrap(), None);
     });
     assert_eq!(server.requests(), Vec::<Value>::new(), "no request may leave");
 }
@@ -267,15 +261,15 @@ fn password_input_is_checked_before_the_network_even_when_signed_in() {
     server.sign_up("pw@test.io");
     let (auth, _) = client(&server, &SharedStore::default());
     run(async {
-        auth.sign_in("pw@test.io", PASSWORD).await.unwrap();
+        go(auth.sign_in("pw@test.io", PASSWORD)).await.unwrap();
         server.clear_requests();
         let long = "€".repeat(25);
         for (password, field) in [("", "password:"), (long.as_str(), "password:")] {
-            let e = auth.update_password(password, None, None).await.unwrap_err();
+            let e = go(auth.update_password(password, None, None)).await.unwrap_err();
             assert!(e.message.starts_with(field), "{}", e.message);
         }
-        assert!(auth.update_password("new-password-1", Some(""), None).await.unwrap_err().message.starts_with("currentPassword:"));
-        assert!(auth.update_password("new-password-1", None, Some("12")).await.unwrap_err().message.starts_with("nonce:"));
+        assert!(go(auth.update_password("new-password-1", Some(""), None)).await.unwrap_err().message.starts_with("currentPassword:"));
+        assert!(go(auth.update_password("new-password-1", None, Some("12"))).await.unwrap_err().message.starts_with("nonce:"));
     });
     assert!(server.requests().is_empty());
 }
@@ -286,16 +280,16 @@ fn current_password_is_checked_even_when_the_server_does_not_require_it() {
     server.sign_up("cur@test.io");
     let (auth, _) = client(&server, &SharedStore::default());
     run(async {
-        auth.sign_in("cur@test.io", PASSWORD).await.unwrap();
-        let wrong = auth.update_password("new-password-1", Some("not-the-password"), None).await.unwrap_err();
+        go(auth.sign_in("cur@test.io", PASSWORD)).await.unwrap();
+        let wrong = go(auth.update_password("new-password-1", Some("not-the-password"), None)).await.unwrap_err();
         assert_eq!((wrong.code, wrong.status), (ErrorCode::InvalidCurrentPassword, 400));
         // Nothing changed.
         let (probe, _) = client(&server, &SharedStore::default());
-        probe.sign_in("cur@test.io", PASSWORD).await.unwrap();
-        auth.update_password("new-password-1", Some(PASSWORD), None).await.unwrap();
-        probe.sign_in("cur@test.io", "new-password-1").await.unwrap();
+        go(probe.sign_in("cur@test.io", PASSWORD)).await.unwrap();
+        go(auth.update_password("new-password-1", Some(PASSWORD), None)).await.unwrap();
+        go(probe.sign_in("cur@test.io", "new-password-1")).await.unwrap();
         // The probe session and every other one ended with the change; ours goes on.
-        auth.user().await.unwrap();
+        go(auth.user()).await.unwrap();
     });
 }
 
@@ -305,27 +299,27 @@ fn server_errors_arrive_typed() {
     server.call("POST", "/signup", Some(json!({"email": "typed@test.io", "password": "password1"})));
     let (auth, _) = client(&server, &SharedStore::default());
     run(async {
-        auth.sign_in("typed@test.io", "password1").await.unwrap();
-        let weak = auth.update_password("short", None, None).await.unwrap_err();
+        go(auth.sign_in("typed@test.io", "password1")).await.unwrap();
+        let weak = go(auth.update_password("short", None, None)).await.unwrap_err();
         assert_eq!((weak.code, weak.status), (ErrorCode::WeakPassword, 422));
         assert_eq!(weak.reasons, vec!["length", "characters"]);
         assert_eq!(weak.server_code.as_deref(), Some("weak_password"));
-        assert_eq!(code(auth.update_password("password1", None, None).await), ErrorCode::SamePassword);
-        let wrong = auth.verify_recovery(RecoveryProof::Code { email: Some("typed@test.io".into()), code: "000000".into() }).await;
+        assert_eq!(code(go(auth.update_password("password1", None, None)).await), ErrorCode::SamePassword);
+        let wrong = go(auth.verify_recovery(RecoveryProof::Code { email: Some("typed@test.io".into()), code: "000000".into() })).await;
         assert_eq!(code(wrong), ErrorCode::InvalidOtp);
-        auth.request_password_reset("typed@test.io", None, ResetFlow::Otp).await.unwrap();
-        let limited = auth.request_password_reset("typed@test.io", None, ResetFlow::Otp).await.unwrap_err();
+        go(auth.request_password_reset("typed@test.io", None, ResetFlow::Otp)).await.unwrap();
+        let limited = go(auth.request_password_reset("typed@test.io", None, ResetFlow::Otp)).await.unwrap_err();
         assert_eq!(limited.code, ErrorCode::RateLimited);
         // GoTrue's "after N seconds": at most the 60 s interval, and never zero.
         assert!(limited.retry_after.is_some_and(|s| (1..=60).contains(&s)), "{:?}", limited.retry_after);
 
         server.fault(json!({"path": "/recover", "status": 502, "body": "<html>Bad Gateway</html>"}));
-        let proxy = auth.request_password_reset("x@test.io", None, ResetFlow::Otp).await.unwrap_err();
+        let proxy = go(auth.request_password_reset("x@test.io", None, ResetFlow::Otp)).await.unwrap_err();
         assert_eq!((proxy.code, proxy.status), (ErrorCode::ServerError, 502));
         server.fault(json!({"path": "/recover", "drop": true}));
-        assert_eq!(code(auth.request_password_reset("x@test.io", None, ResetFlow::Otp).await), ErrorCode::NetworkError);
+        assert_eq!(code(go(auth.request_password_reset("x@test.io", None, ResetFlow::Otp)).await), ErrorCode::NetworkError);
         server.fault(json!({"path": "/user", "status": 200, "body": "{\"id\":"}));
-        assert_eq!(code(auth.user().await), ErrorCode::UnexpectedResponse);
+        assert_eq!(code(go(auth.user()).await), ErrorCode::UnexpectedResponse);
         // None of that lost the session.
         assert!(auth.cached_user().is_some());
     });
@@ -338,13 +332,13 @@ fn the_store_survives_a_reload_and_damaged_records_are_dropped() {
     let store = SharedStore::default();
     run(async {
         let (auth, _) = client(&server, &store);
-        auth.request_password_reset("store@test.io", None, ResetFlow::Otp).await.unwrap();
+        go(auth.request_password_reset("store@test.io", None, ResetFlow::Otp)).await.unwrap();
     });
     // "Reload": a new client on the same storage still knows where the email went.
     let (reloaded, events) = client(&server, &store);
     let mail = server.last_mail("store@test.io");
     run(async {
-        reloaded.verify_recovery(RecoveryProof::Code { email: None, code: mail["token"].as_str().unwrap().into() }).await.unwrap();
+        go(reloaded.verify_recovery(RecoveryProof::Code { email: None, code: mail["token"].as_str().unwrap().into() })).await.unwrap();
     });
     assert_eq!(*events.borrow(), vec!["PASSWORD_RECOVERY"]);
     let stored = store.get("test").unwrap().expect("record stored");
@@ -369,17 +363,17 @@ fn a_session_ended_elsewhere_signs_this_client_out() {
     let (laptop, laptop_events) = client(&server, &SharedStore::default());
     let (phone, _) = client(&server, &SharedStore::default());
     run(async {
-        laptop.sign_in("gone@test.io", PASSWORD).await.unwrap();
-        phone.sign_in("gone@test.io", PASSWORD).await.unwrap();
-        phone.sign_out(SignOutScope::Others).await.unwrap();
+        go(laptop.sign_in("gone@test.io", PASSWORD)).await.unwrap();
+        go(phone.sign_in("gone@test.io", PASSWORD)).await.unwrap();
+        go(phone.sign_out(SignOutScope::Others)).await.unwrap();
         assert!(phone.cached_user().is_some(), "others keeps this session");
-        assert_eq!(code(laptop.user().await), ErrorCode::NotAuthenticated);
+        assert_eq!(code(go(laptop.user()).await), ErrorCode::NotAuthenticated);
         assert!(laptop.cached_user().is_none());
         assert_eq!(laptop_events.borrow().last(), Some(&"SIGNED_OUT"));
-        phone.sign_out(SignOutScope::Local).await.unwrap();
+        go(phone.sign_out(SignOutScope::Local)).await.unwrap();
         assert!(phone.cached_user().is_none());
         // Signing out without a session is not an error.
-        phone.sign_out(SignOutScope::Local).await.unwrap();
+        go(phone.sign_out(SignOutScope::Local)).await.unwrap();
     });
 }
 
@@ -389,13 +383,13 @@ fn expiring_tokens_are_refreshed_once_then_used() {
     server.sign_up("ref@test.io");
     let h = harness(&server, &SharedStore::default());
     run(async {
-        let first = h.auth.sign_in("ref@test.io", PASSWORD).await.unwrap();
+        let first = go(h.auth.sign_in("ref@test.io", PASSWORD)).await.unwrap();
         server.clear_requests();
-        assert_eq!(h.auth.session().await.unwrap().unwrap().access_token, first.access_token);
+        assert_eq!(go(h.auth.session()).await.unwrap().unwrap().access_token, first.access_token);
         h.clock.set(60.0);
-        let refreshed = h.auth.session().await.unwrap().unwrap();
+        let refreshed = go(h.auth.session()).await.unwrap().unwrap();
         assert_ne!(refreshed.refresh_token, first.refresh_token);
-        h.auth.user().await.unwrap();
+        go(h.auth.user()).await.unwrap();
     });
     assert_eq!(paths(&server), vec!["/token grant_type=refresh_token", "/user "]);
     assert_eq!(*h.events.borrow(), vec!["SIGNED_IN", "TOKEN_REFRESHED"]);
@@ -415,10 +409,10 @@ fn concurrent_callers_share_one_refresh() {
     server.sign_up("flight@test.io");
     let h = harness(&server, &SharedStore::default());
     run(async {
-        h.auth.sign_in("flight@test.io", PASSWORD).await.unwrap();
+        go(h.auth.sign_in("flight@test.io", PASSWORD)).await.unwrap();
         h.clock.set(70.0);
         server.clear_requests();
-        let (a, b, c, d, e) = tokio::join!(h.auth.session(), h.auth.session(), h.auth.user(), h.auth.session(), h.auth.reauthenticate());
+        let (a, b, c, d, e) = tokio::join!(go(h.auth.session()), go(h.auth.session()), go(h.auth.user()), go(h.auth.session()), go(h.auth.reauthenticate()));
         let tokens: Vec<String> = [a, b, d].into_iter().map(|s| s.unwrap().unwrap().access_token).collect();
         assert!(tokens.iter().all(|t| *t == tokens[0]), "every caller got the same refreshed session");
         c.unwrap();
@@ -434,24 +428,24 @@ fn transient_refresh_failures_are_retried_and_never_sign_out() {
     server.sign_up("blip@test.io");
     let h = harness(&server, &SharedStore::default());
     run(async {
-        let first = h.auth.sign_in("blip@test.io", PASSWORD).await.unwrap();
+        let first = go(h.auth.sign_in("blip@test.io", PASSWORD)).await.unwrap();
         h.clock.set(60.0);
         // Still valid: the failed refresh falls back to the current access token.
         server.fault(json!({"path": "/token", "query": "grant_type=refresh_token", "status": 503, "body": "<html>busy</html>", "count": 4}));
         server.clear_requests();
-        assert_eq!(h.auth.session().await.unwrap().unwrap().access_token, first.access_token);
+        assert_eq!(go(h.auth.session()).await.unwrap().unwrap().access_token, first.access_token);
         assert_eq!(refreshes(&server), 4, "one attempt and three retries");
         // A blip that passes: the retry succeeds.
         server.fault(json!({"path": "/token", "query": "grant_type=refresh_token", "drop": true}));
-        let refreshed = h.auth.session().await.unwrap().unwrap();
+        let refreshed = go(h.auth.session()).await.unwrap().unwrap();
         assert_ne!(refreshed.access_token, first.access_token);
         // Expired and the server unreachable: the caller hears network_error, the session stays.
         h.clock.set(60.0 + 200.0);
         server.fault(json!({"path": "/token", "query": "grant_type=refresh_token", "drop": true, "count": 4}));
-        assert_eq!(code(h.auth.session().await), ErrorCode::NetworkError);
+        assert_eq!(code(go(h.auth.session()).await), ErrorCode::NetworkError);
         assert!(h.auth.cached_user().is_some());
         // And once it is back, the same session goes on.
-        h.auth.session().await.unwrap().unwrap();
+        go(h.auth.session()).await.unwrap().unwrap();
     });
     assert!(!h.events.borrow().contains(&"SIGNED_OUT"));
 }
@@ -462,18 +456,18 @@ fn a_refused_refresh_token_ends_the_session_only_once_the_access_token_expires()
     server.sign_up("refused@test.io");
     let h = harness(&server, &SharedStore::default());
     run(async {
-        let first = h.auth.sign_in("refused@test.io", PASSWORD).await.unwrap();
+        let first = go(h.auth.sign_in("refused@test.io", PASSWORD)).await.unwrap();
         h.clock.set(60.0);
         let body = json!({"code": "refresh_token_not_found", "message": "Invalid Refresh Token: Refresh Token Not Found"}).to_string();
         server.fault(json!({"path": "/token", "query": "grant_type=refresh_token", "status": 400, "body": body, "count": 5}));
         server.clear_requests();
-        assert_eq!(h.auth.session().await.unwrap().unwrap().access_token, first.access_token);
-        assert_eq!(h.auth.session().await.unwrap().unwrap().access_token, first.access_token);
-        h.auth.user().await.unwrap();
+        assert_eq!(go(h.auth.session()).await.unwrap().unwrap().access_token, first.access_token);
+        assert_eq!(go(h.auth.session()).await.unwrap().unwrap().access_token, first.access_token);
+        go(h.auth.user()).await.unwrap();
         assert_eq!(refreshes(&server), 1, "no retry storm: the refusal is remembered");
         assert!(h.auth.cached_user().is_some());
         h.clock.set(101.0);
-        assert_eq!(code(h.auth.session().await.map(|s| s.is_some()).and_then(|signed_in| if signed_in { Ok(()) } else { Err(wasm_auth_client::error::AuthError::not_signed_in()) })), ErrorCode::NotAuthenticated);
+        assert_eq!(code(go(h.auth.session()).await.map(|s| s.is_some()).and_then(|signed_in| if signed_in { Ok(()) } else { Err(wasm_auth_client::error::AuthError::not_signed_in()) })), ErrorCode::NotAuthenticated);
         assert!(h.auth.cached_user().is_none());
     });
     assert_eq!(h.events.borrow().last(), Some(&"SIGNED_OUT"));
@@ -487,7 +481,7 @@ fn a_refresh_that_lands_after_another_tabs_newer_one_adopts_it() {
     server.sign_up("tabs@test.io");
     let store = SharedStore::default();
     let a = harness(&server, &store);
-    run(async { a.auth.sign_in("tabs@test.io", PASSWORD).await.unwrap() });
+    run(async { go(a.auth.sign_in("tabs@test.io", PASSWORD)).await.unwrap() });
     let b = harness(&server, &store);
     assert!(b.auth.cached_user().is_some(), "B starts from the shared record");
     a.clock.set(60.0);
@@ -496,9 +490,9 @@ fn a_refresh_that_lands_after_another_tabs_newer_one_adopts_it() {
     let (from_a, from_b) = run(async {
         let later_b = async {
             tokio::time::sleep(std::time::Duration::from_millis(150)).await;
-            b.auth.session().await
+            go(b.auth.session()).await
         };
-        tokio::join!(a.auth.session(), later_b)
+        tokio::join!(go(a.auth.session()), later_b)
     });
     let (from_a, from_b) = (from_a.unwrap().unwrap(), from_b.unwrap().unwrap());
     let stored = Session::from_record(&store.get("test").unwrap().unwrap(), 0.0).unwrap();
@@ -517,13 +511,13 @@ fn sign_out_global_ends_every_session_and_others_every_other() {
     let (tablet, _) = client(&server, &SharedStore::default());
     run(async {
         for device in [&laptop, &phone, &tablet] {
-            device.sign_in("scope@test.io", PASSWORD).await.unwrap();
+            go(device.sign_in("scope@test.io", PASSWORD)).await.unwrap();
         }
-        laptop.sign_out(SignOutScope::Global).await.unwrap();
+        go(laptop.sign_out(SignOutScope::Global)).await.unwrap();
         assert!(laptop.cached_user().is_none());
-        assert_eq!(code(phone.user().await), ErrorCode::NotAuthenticated, "the phone's session died on the server");
+        assert_eq!(code(go(phone.user()).await), ErrorCode::NotAuthenticated, "the phone's session died on the server");
         assert_eq!(phone_events.borrow().last(), Some(&"SIGNED_OUT"));
-        assert_eq!(code(tablet.user().await), ErrorCode::NotAuthenticated);
+        assert_eq!(code(go(tablet.user()).await), ErrorCode::NotAuthenticated);
     });
 }
 
@@ -547,18 +541,18 @@ fn tokens_in_a_link_need_a_request_from_this_client_or_an_opt_in() {
     let (stranger, events) = client(&server, &store);
     run(async {
         let (asker, _) = client(&server, &SharedStore::default());
-        asker.request_password_reset("link@test.io", Some("http://127.0.0.1:3000/reset"), ResetFlow::Otp).await.unwrap();
+        go(asker.request_password_reset("link@test.io", Some("http://127.0.0.1:3000/reset"), ResetFlow::Otp)).await.unwrap();
         let location = follow_link(server.last_mail("link@test.io")["link"].as_str().unwrap());
         assert!(location.contains("#access_token="), "{location}");
         // Someone else's tab (no request, no opt-in): refused before any request, nothing stored.
         server.clear_requests();
-        let refused = stranger.handle_redirect(&location, false).await.unwrap_err();
+        let refused = go(stranger.handle_redirect(&location, false)).await.unwrap_err();
         assert_eq!(refused.code, ErrorCode::UnsolicitedSession);
         assert!(server.requests().is_empty());
         assert!(stranger.cached_user().is_none() && store.get("test").unwrap().is_none());
         assert!(events.borrow().is_empty());
         // The app may opt in (it knows its own email links open across devices).
-        let session = stranger.handle_redirect(&location, true).await.unwrap().unwrap();
+        let session = go(stranger.handle_redirect(&location, true)).await.unwrap().unwrap();
         assert_eq!(session.user.email(), Some("link@test.io"));
         assert_eq!(*events.borrow(), vec!["PASSWORD_RECOVERY"]);
     });
@@ -570,19 +564,19 @@ fn the_client_that_asked_takes_its_link_within_the_hour() {
     server.sign_up("asked@test.io");
     let h = harness(&server, &SharedStore::default());
     run(async {
-        h.auth.request_password_reset("asked@test.io", Some("http://127.0.0.1:3000/reset"), ResetFlow::Otp).await.unwrap();
+        go(h.auth.request_password_reset("asked@test.io", Some("http://127.0.0.1:3000/reset"), ResetFlow::Otp)).await.unwrap();
         let link = server.last_mail("asked@test.io")["link"].as_str().unwrap().to_string();
         h.clock.set(3601.0);
-        let late = h.auth.handle_redirect(&follow_link(&link), false).await.unwrap_err();
+        let late = go(h.auth.handle_redirect(&follow_link(&link), false)).await.unwrap_err();
         assert_eq!(late.code, ErrorCode::UnsolicitedSession, "the pending mark expires");
         h.clock.set(0.0);
-        let session = h.auth.handle_redirect(&follow_link(&link), false).await;
+        let session = go(h.auth.handle_redirect(&follow_link(&link), false)).await;
         // The first follow consumed the token: the second redirect is an error fragment.
         assert_eq!(code(session), ErrorCode::InvalidOtp);
         server.call("POST", "/_dev/clock", Some(json!({"seconds": 61})));
-        h.auth.request_password_reset("asked@test.io", Some("http://127.0.0.1:3000/reset"), ResetFlow::Otp).await.unwrap();
+        go(h.auth.request_password_reset("asked@test.io", Some("http://127.0.0.1:3000/reset"), ResetFlow::Otp)).await.unwrap();
         let fresh = follow_link(server.last_mail("asked@test.io")["link"].as_str().unwrap());
-        assert_eq!(h.auth.handle_redirect(&fresh, false).await.unwrap().unwrap().user.email(), Some("asked@test.io"));
+        assert_eq!(go(h.auth.handle_redirect(&fresh, false)).await.unwrap().unwrap().user.email(), Some("asked@test.io"));
     });
 }
 
@@ -593,26 +587,26 @@ fn a_link_never_swaps_the_signed_in_user() {
     server.sign_up("mallory@test.io");
     let (alice, events) = client(&server, &SharedStore::default());
     run(async {
-        alice.sign_in("alice@test.io", PASSWORD).await.unwrap();
+        go(alice.sign_in("alice@test.io", PASSWORD)).await.unwrap();
         // Mallory's own link, opened in Alice's signed-in app (login CSRF), even with the opt-in.
         let (mallory, _) = client(&server, &SharedStore::default());
-        mallory.request_password_reset("mallory@test.io", Some("http://127.0.0.1:3000/reset"), ResetFlow::Otp).await.unwrap();
+        go(mallory.request_password_reset("mallory@test.io", Some("http://127.0.0.1:3000/reset"), ResetFlow::Otp)).await.unwrap();
         let mail = server.last_mail("mallory@test.io");
         let location = follow_link(mail["link"].as_str().unwrap());
-        assert_eq!(code(alice.handle_redirect(&location, true).await), ErrorCode::SessionConflict);
+        assert_eq!(code(go(alice.handle_redirect(&location, true)).await), ErrorCode::SessionConflict);
         assert_eq!(alice.cached_user().unwrap().email(), Some("alice@test.io"));
         // A token-hash link or a code for Mallory: verified, then refused, and that session ended.
         server.call("POST", "/_dev/clock", Some(json!({"seconds": 61})));
-        mallory.request_password_reset("mallory@test.io", None, ResetFlow::Otp).await.unwrap();
+        go(mallory.request_password_reset("mallory@test.io", None, ResetFlow::Otp)).await.unwrap();
         let hash_link = format!("http://127.0.0.1:3000/reset?token_hash={}&type=recovery", server.last_mail("mallory@test.io")["token_hash"].as_str().unwrap());
-        assert_eq!(code(alice.handle_redirect(&hash_link, false).await), ErrorCode::SessionConflict);
+        assert_eq!(code(go(alice.handle_redirect(&hash_link, false)).await), ErrorCode::SessionConflict);
         assert_eq!(alice.cached_user().unwrap().email(), Some("alice@test.io"));
         assert_eq!(*events.borrow(), vec!["SIGNED_IN"], "no event: nothing changed");
-        alice.user().await.unwrap();
+        go(alice.user()).await.unwrap();
         // Alice's own link is fine while she is signed in.
-        alice.request_password_reset("alice@test.io", Some("http://127.0.0.1:3000/reset"), ResetFlow::Otp).await.unwrap();
+        go(alice.request_password_reset("alice@test.io", Some("http://127.0.0.1:3000/reset"), ResetFlow::Otp)).await.unwrap();
         let own = follow_link(server.last_mail("alice@test.io")["link"].as_str().unwrap());
-        alice.handle_redirect(&own, false).await.unwrap();
+        go(alice.handle_redirect(&own, false)).await.unwrap();
         assert_eq!(events.borrow().last(), Some(&"PASSWORD_RECOVERY"));
     });
 }
@@ -623,10 +617,10 @@ fn token_hash_links_work_across_devices_when_nobody_is_signed_in() {
     server.sign_up("cross@test.io");
     run(async {
         let (laptop, _) = client(&server, &SharedStore::default());
-        laptop.request_password_reset("cross@test.io", None, ResetFlow::Otp).await.unwrap();
+        go(laptop.request_password_reset("cross@test.io", None, ResetFlow::Otp)).await.unwrap();
         let hash = server.last_mail("cross@test.io")["token_hash"].as_str().unwrap().to_string();
         let (phone, _) = client(&server, &SharedStore::default());
-        let session = phone.handle_redirect(&format!("https://app.test/reset?token_hash={hash}&type=recovery"), false).await.unwrap().unwrap();
+        let session = go(phone.handle_redirect(&format!("https://app.test/reset?token_hash={hash}&type=recovery"), false)).await.unwrap().unwrap();
         assert_eq!(session.user.email(), Some("cross@test.io"));
     });
 }
@@ -639,13 +633,13 @@ fn tokens_that_would_smuggle_a_header_are_refused_before_any_request() {
     run(async {
         for access_token in ["AT%0AX-Smuggled%0Ayes", "AT%0D%0AX-Smuggled:%20yes", "A%20T", "%00"] {
             let link = format!("https://app.test/#access_token={access_token}&refresh_token=r1234567890a&expires_in=3600&type=recovery");
-            let error = auth.handle_redirect(&link, true).await.unwrap_err();
+            let error = go(auth.handle_redirect(&link, true)).await.unwrap_err();
             assert_eq!(error.code, ErrorCode::InvalidInput, "{access_token}");
             assert!(error.message.starts_with("access_token:"));
             assert!(!error.message.contains("Smuggled"));
         }
         let link = "https://app.test/#access_token=AT&refresh_token=r%0Ax&expires_in=3600&type=recovery";
-        assert!(auth.handle_redirect(link, true).await.unwrap_err().message.starts_with("refresh_token:"));
+        assert!(go(auth.handle_redirect(link, true)).await.unwrap_err().message.starts_with("refresh_token:"));
     });
     assert!(server.requests().is_empty());
 }

@@ -1,7 +1,7 @@
 //! The admin endpoints, called with the service_role key (docs/protocol/gotrue.md §5.12, §5.13).
 
 use super::GoTrue;
-use crate::http::{Http, HttpRequest};
+use crate::http::HttpRequest;
 use crate::json::JsonValue;
 
 /// `POST /admin/users` body.
@@ -20,22 +20,22 @@ fn user_path(id: &str) -> String {
 }
 
 /// The `update_password` request.
-pub fn update_password<H: Http>(api: &GoTrue<H>, service_key: &str, user_id: &str, password: &str) -> HttpRequest {
+pub fn update_password(api: &GoTrue, service_key: &str, user_id: &str, password: &str) -> HttpRequest {
     api.request("PUT", &user_path(user_id), Some(service_key), api.json(&JsonValue::object([("password", Some(JsonValue::string(password)))])))
 }
 
 /// The `get_user` request.
-pub fn get_user<H: Http>(api: &GoTrue<H>, service_key: &str, user_id: &str) -> HttpRequest {
+pub fn get_user(api: &GoTrue, service_key: &str, user_id: &str) -> HttpRequest {
     api.request("GET", &user_path(user_id), Some(service_key), None)
 }
 
 /// The `delete_user` request.
-pub fn delete_user<H: Http>(api: &GoTrue<H>, service_key: &str, user_id: &str) -> HttpRequest {
+pub fn delete_user(api: &GoTrue, service_key: &str, user_id: &str) -> HttpRequest {
     api.request("DELETE", &user_path(user_id), Some(service_key), None)
 }
 
 /// The `create_user` request.
-pub fn create_user<H: Http>(api: &GoTrue<H>, service_key: &str, user: &NewUser<'_>) -> HttpRequest {
+pub fn create_user(api: &GoTrue, service_key: &str, user: &NewUser<'_>) -> HttpRequest {
     let body = JsonValue::object([
         ("email", Some(JsonValue::string(user.email))),
         ("password", user.password.map(JsonValue::string)),
@@ -45,7 +45,7 @@ pub fn create_user<H: Http>(api: &GoTrue<H>, service_key: &str, user: &NewUser<'
 }
 
 /// The `recovery_link` request.
-pub fn recovery_link<H: Http>(api: &GoTrue<H>, service_key: &str, email: &str, redirect_to: Option<&str>) -> HttpRequest {
+pub fn recovery_link(api: &GoTrue, service_key: &str, email: &str, redirect_to: Option<&str>) -> HttpRequest {
     let body = JsonValue::object([
         ("type", Some(JsonValue::string("recovery"))),
         ("email", Some(JsonValue::string(email))),

@@ -2,9 +2,9 @@
 
 use super::{paths, GoTrue};
 use crate::backend::SignOutScope;
-use crate::http::{Http, HttpRequest};
+use crate::http::HttpRequest;
 
-pub fn request<H: Http>(api: &GoTrue<H>, access_token: &str, scope: SignOutScope) -> HttpRequest {
+pub fn request(api: &GoTrue, access_token: &str, scope: SignOutScope) -> HttpRequest {
     api.request("POST", &format!("{}?scope={}", paths::LOGOUT, scope.as_str()), Some(access_token), None)
 }
 

@@ -1,5 +1,6 @@
 //! The GoTrue (Supabase Auth) wire protocol: request bodies, paths, headers, and the decoding
-//! of answers and errors. Stateless; one module per endpoint family.
+//! of answers and errors. Stateless and synchronous (it builds requests and reads answers; the
+//! driver sends them); one module per endpoint family.
 
 pub mod admin;
 mod logout;
@@ -8,11 +9,13 @@ mod token;
 mod user;
 mod verify;
 
-use crate::backend::{Backend, PasswordChange, SignOutScope};
+use crate::backend::{Backend, PasswordChange, Proof, SignOutScope, Verified};
 use crate::error::{self, AuthError, ErrorBody, ErrorCode, ErrorResponse, Result};
+use crate::http::{HttpRequest, HttpResponse, TransportError};
 use crate::json::JsonValue;
-use crate::http::{Http, HttpRequest, HttpResponse, TransportError};
+use crate::need::{Need, Reply};
 use crate::session::{Session, SessionRecord, User};
+use crate::validate;
 
 /// Every path this client calls, relative to the configured URL.
 mod paths {
@@ -29,24 +32,23 @@ mod paths {
 /// The error-body version we ask for; both are understood anyway.
 const API_VERSION: &str = "2024-01-01";
 
-/// A GoTrue server reached through `H`.
-pub struct GoTrue<H> {
-    http: H,
+/// A GoTrue server: how to address it. Builds requests and reads answers; sends nothing.
+pub struct GoTrue {
     base_url: String,
     /// Sent on every request: `apikey`, the caller's extra headers, the API version.
     common_headers: Vec<(String, String)>,
 }
 
-impl<H: Http> GoTrue<H> {
+impl GoTrue {
     /// `base_url` is the auth root (`https://<ref>.supabase.co/auth/v1`, or the devserver's URL).
-    pub fn new(http: H, base_url: &str, api_key: Option<&str>, extra_headers: Vec<(String, String)>) -> Self {
+    pub fn new(base_url: &str, api_key: Option<&str>, extra_headers: Vec<(String, String)>) -> Self {
         let mut common_headers = vec![("X-Supabase-Api-Version".to_string(), API_VERSION.to_string())];
         if let Some(key) = api_key {
             // The Supabase gateway wants the key in both places; GoTrue itself ignores it.
             common_headers.push(("apikey".into(), key.into()));
         }
         common_headers.extend(extra_headers);
-        GoTrue { http, base_url: base_url.trim_end_matches('/').to_string(), common_headers }
+        GoTrue { base_url: base_url.trim_end_matches('/').to_string(), common_headers }
     }
 
     pub(crate) fn request(&self, method: &'static str, path: &str, access_token: Option<&str>, body: Option<String>) -> HttpRequest {
@@ -64,41 +66,50 @@ impl<H: Http> GoTrue<H> {
         Some(body.stringify())
     }
 
-    /// Sends and checks the status; the body text of a success. An error's text never repeats
-    /// a credential of the request (a proxy may echo what it got).
-    pub(crate) async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse> {
-        let response = self.http.send(&request).await.map_err(|e| match e {
-            TransportError::Network => AuthError::new(ErrorCode::NetworkError, "The auth server could not be reached"),
-            TransportError::Timeout => AuthError::new(ErrorCode::Timeout, "The auth server did not answer in time"),
-        })?;
-        if (200..300).contains(&response.status) {
-            return Ok(response);
-        }
-        let mut error = error::from_response(ErrorResponse {
-            status: response.status,
-            error_code_header: response.error_code_header.as_deref(),
-            retry_after_header: response.retry_after_header.as_deref(),
-            body: JsonValue::parse(&response.body).map(|v| ErrorBody::from_json(&v)),
-        });
-        error.redact(&request_secrets(&request));
-        Err(error)
+    /// Sends `request` and checks the status; a success's response. An error's text never
+    /// repeats a credential of the request (a proxy may echo what it got).
+    pub(crate) fn exchange(&self, request: HttpRequest) -> Need<HttpResponse> {
+        let secrets = request_secrets(&request);
+        Need::send(request, move |reply| Need::Done(check(reply, &secrets)))
     }
 
-    pub(crate) async fn call(&self, request: HttpRequest) -> Result<JsonValue> {
-        let response = self.exchange(request).await?;
-        JsonValue::parse(&response.body).ok_or_else(|| unexpected(response.status))
+    /// A JSON answer.
+    pub(crate) fn call(&self, request: HttpRequest) -> Need<JsonValue> {
+        self.exchange(request).and_then(|response| Need::Done(JsonValue::parse(&response.body).ok_or_else(|| unexpected(response.status))))
     }
 
-    async fn call_session(&self, request: HttpRequest) -> Result<Session> {
-        let record = SessionRecord::from_json(&self.call(request).await?);
-        // The protocol layer keeps no clock: a session's expiry is placed in the host's clock by
-        // the core (`AuthCore::localize`), from `expires_in`.
-        record.into_session(0.0).ok_or_else(|| unexpected(200))
+    /// A token response. Its expiry is placed in the host's clock by the core (`localize`):
+    /// the protocol layer keeps no clock.
+    fn call_session(&self, request: HttpRequest) -> Need<Session> {
+        self.call(request).and_then(|json| Need::Done(SessionRecord::from_json(&json).into_session(0.0).ok_or_else(|| unexpected(200))))
     }
 
-    pub(crate) async fn call_user(&self, request: HttpRequest) -> Result<User> {
-        User::from_json(&self.call(request).await?).ok_or_else(|| unexpected(200))
+    pub(crate) fn call_user(&self, request: HttpRequest) -> Need<User> {
+        self.call(request).and_then(|json| Need::Done(User::from_json(&json).ok_or_else(|| unexpected(200))))
     }
+
+    fn call_unit(&self, request: HttpRequest) -> Need<()> {
+        self.exchange(request).map(|_| ())
+    }
+}
+
+/// The status check and error mapping of one answer.
+fn check(reply: Reply, secrets: &[String]) -> Result<HttpResponse> {
+    let response = reply.map_err(|e| match e {
+        TransportError::Network => AuthError::new(ErrorCode::NetworkError, "The auth server could not be reached"),
+        TransportError::Timeout => AuthError::new(ErrorCode::Timeout, "The auth server did not answer in time"),
+    })?;
+    if (200..300).contains(&response.status) {
+        return Ok(response);
+    }
+    let mut error = error::from_response(ErrorResponse {
+        status: response.status,
+        error_code_header: response.error_code_header.as_deref(),
+        retry_after_header: response.retry_after_header.as_deref(),
+        body: JsonValue::parse(&response.body).map(|v| ErrorBody::from_json(&v)),
+    });
+    error.redact(secrets);
+    Err(error)
 }
 
 /// What a request carried that must not come back in an error: header values (the API key,
@@ -120,46 +131,52 @@ fn unexpected(status: u16) -> AuthError {
     e
 }
 
-impl<H: Http> Backend for GoTrue<H> {
-    async fn request_password_reset(&self, email: &str, redirect_to: Option<&str>, code_challenge: Option<&str>) -> Result<()> {
-        let request = recover::request(self, email, redirect_to, code_challenge);
-        self.exchange(request).await.map(|_| ())
+impl Backend for GoTrue {
+    fn request_password_reset(&self, email: &str, redirect_to: Option<&str>, code_challenge: Option<&str>) -> Need<()> {
+        self.call_unit(recover::request(self, email, redirect_to, code_challenge))
     }
 
-    async fn exchange_code(&self, auth_code: &str, code_verifier: &str) -> Result<Session> {
-        self.call_session(token::pkce(self, auth_code, code_verifier)).await
+    /// The 6-digit code with its email, or the link's token hash; both answer a recovery session.
+    fn verify_recovery(&self, proof: Proof) -> Need<Verified> {
+        let request = match proof {
+            Proof::Code { email, code } => match validate::otp("token", &code) {
+                Ok(code) => verify::with_code(self, &email, &code),
+                Err(e) => return Need::err(e),
+            },
+            Proof::Link(hash) => match validate::token_hash("tokenHash", &hash) {
+                Ok(hash) => verify::with_token_hash(self, &hash),
+                Err(e) => return Need::err(e),
+            },
+        };
+        self.call_session(request).map(Verified::Session)
     }
 
-    async fn verify_recovery_code(&self, email: &str, code: &str) -> Result<Session> {
-        self.call_session(verify::with_code(self, email, code)).await
+    fn exchange_code(&self, auth_code: &str, code_verifier: &str) -> Need<Session> {
+        self.call_session(token::pkce(self, auth_code, code_verifier))
     }
 
-    async fn verify_recovery_token_hash(&self, token_hash: &str) -> Result<Session> {
-        self.call_session(verify::with_token_hash(self, token_hash)).await
+    fn sign_in_with_password(&self, email: &str, password: &str) -> Need<Session> {
+        self.call_session(token::password(self, email, password))
     }
 
-    async fn sign_in_with_password(&self, email: &str, password: &str) -> Result<Session> {
-        self.call_session(token::password(self, email, password)).await
+    fn refresh(&self, refresh_token: &str) -> Need<Session> {
+        self.call_session(token::refresh(self, refresh_token))
     }
 
-    async fn refresh(&self, refresh_token: &str) -> Result<Session> {
-        self.call_session(token::refresh(self, refresh_token)).await
+    fn get_user(&self, access_token: &str) -> Need<User> {
+        self.call_user(user::get(self, access_token))
     }
 
-    async fn get_user(&self, access_token: &str) -> Result<User> {
-        self.call_user(user::get(self, access_token)).await
+    fn update_password(&self, access_token: &str, change: PasswordChange<'_>) -> Need<User> {
+        self.call_user(user::update_password(self, access_token, change))
     }
 
-    async fn update_password(&self, access_token: &str, change: PasswordChange<'_>) -> Result<User> {
-        self.call_user(user::update_password(self, access_token, change)).await
+    fn reauthenticate(&self, access_token: &str) -> Need<()> {
+        self.call_unit(user::reauthenticate(self, access_token))
     }
 
-    async fn reauthenticate(&self, access_token: &str) -> Result<()> {
-        self.exchange(user::reauthenticate(self, access_token)).await.map(|_| ())
-    }
-
-    async fn sign_out(&self, access_token: &str, scope: SignOutScope) -> Result<()> {
-        self.exchange(logout::request(self, access_token, scope)).await.map(|_| ())
+    fn sign_out(&self, access_token: &str, scope: SignOutScope) -> Need<()> {
+        self.call_unit(logout::request(self, access_token, scope))
     }
 }
 
@@ -179,22 +196,13 @@ fn encode_query_value(value: &str) -> String {
 pub(crate) mod tests {
     use super::*;
 
-    /// Builds requests only; sending is not exercised here.
-    pub struct Offline;
-
-    impl Http for Offline {
-        async fn send(&self, _: &HttpRequest) -> std::result::Result<HttpResponse, TransportError> {
-            Err(TransportError::Network)
-        }
-    }
-
     /// A request body, parsed back for comparison.
     pub fn body(r: &HttpRequest) -> serde_json::Value {
         serde_json::from_str(r.body.as_deref().unwrap()).unwrap()
     }
 
-    pub fn gotrue() -> GoTrue<Offline> {
-        GoTrue::new(Offline, "http://auth.test/auth/v1/", Some("anon-key"), vec![("X-Client-Info".into(), "demo".into())])
+    pub fn gotrue() -> GoTrue {
+        GoTrue::new("http://auth.test/auth/v1/", Some("anon-key"), vec![("X-Client-Info".into(), "demo".into())])
     }
 
     pub fn header<'a>(r: &'a HttpRequest, name: &str) -> Option<&'a str> {
@@ -214,5 +222,26 @@ pub(crate) mod tests {
     #[test]
     fn query_values_are_escaped() {
         assert_eq!(encode_query_value("http://a.b/c?d=e&f"), "http%3A%2F%2Fa.b%2Fc%3Fd%3De%26f");
+    }
+
+    #[test]
+    fn malformed_codes_and_hashes_are_refused_before_a_request() {
+        for proof in [Proof::Code { email: "a@b.co".into(), code: "12345".into() }, Proof::Link("nope".into())] {
+            match gotrue().verify_recovery(proof) {
+                Need::Done(Err(e)) => assert_eq!(e.code, ErrorCode::InvalidInput),
+                _ => panic!("a request would be sent"),
+            }
+        }
+    }
+
+    #[test]
+    fn an_echoed_secret_is_redacted_from_the_error() {
+        let Need::Send(request, k) = gotrue().sign_in_with_password("a@b.co", "hunter2-secret") else { panic!("no request") };
+        assert_eq!(request.url, "http://auth.test/auth/v1/token?grant_type=password");
+        let echo = r#"{"code":"x","message":"bad password hunter2-secret for anon-key"}"#;
+        match k(Ok(HttpResponse { status: 400, body: echo.into(), ..HttpResponse::default() })) {
+            Need::Done(Err(e)) => assert_eq!(e.message, "bad password [redacted] for [redacted]"),
+            _ => panic!("expected the error"),
+        }
     }
 }

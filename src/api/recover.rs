@@ -1,11 +1,11 @@
 //! `POST /recover`: the recovery email (docs/protocol/gotrue.md §5.1).
 
 use super::{encode_query_value, paths, GoTrue};
-use crate::http::{Http, HttpRequest};
+use crate::http::HttpRequest;
 use crate::json::JsonValue;
 
 /// `redirect_to` travels in the query: GoTrue never reads it from the body here.
-pub fn request<H: Http>(api: &GoTrue<H>, email: &str, redirect_to: Option<&str>, code_challenge: Option<&str>) -> HttpRequest {
+pub fn request(api: &GoTrue, email: &str, redirect_to: Option<&str>, code_challenge: Option<&str>) -> HttpRequest {
     let path = match redirect_to {
         Some(url) => format!("{}?redirect_to={}", paths::RECOVER, encode_query_value(url)),
         None => paths::RECOVER.to_string(),

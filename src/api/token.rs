@@ -1,20 +1,20 @@
 //! `POST /token`: password and refresh-token grants (docs/protocol/gotrue.md §5.5, §5.6).
 
 use super::{paths, GoTrue};
-use crate::http::{Http, HttpRequest};
+use crate::http::HttpRequest;
 use crate::json::JsonValue;
 
-pub fn password<H: Http>(api: &GoTrue<H>, email: &str, password: &str) -> HttpRequest {
+pub fn password(api: &GoTrue, email: &str, password: &str) -> HttpRequest {
     let body = JsonValue::object([("email", Some(JsonValue::string(email))), ("password", Some(JsonValue::string(password)))]);
     api.request("POST", paths::TOKEN_PASSWORD, None, api.json(&body))
 }
 
-pub fn pkce<H: Http>(api: &GoTrue<H>, auth_code: &str, code_verifier: &str) -> HttpRequest {
+pub fn pkce(api: &GoTrue, auth_code: &str, code_verifier: &str) -> HttpRequest {
     let body = JsonValue::object([("auth_code", Some(JsonValue::string(auth_code))), ("code_verifier", Some(JsonValue::string(code_verifier)))]);
     api.request("POST", paths::TOKEN_PKCE, None, api.json(&body))
 }
 
-pub fn refresh<H: Http>(api: &GoTrue<H>, refresh_token: &str) -> HttpRequest {
+pub fn refresh(api: &GoTrue, refresh_token: &str) -> HttpRequest {
     let body = JsonValue::object([("refresh_token", Some(JsonValue::string(refresh_token)))]);
     api.request("POST", paths::TOKEN_REFRESH, None, api.json(&body))
 }

@@ -2,14 +2,14 @@
 
 use super::{paths, GoTrue};
 use crate::backend::PasswordChange;
-use crate::http::{Http, HttpRequest};
+use crate::http::HttpRequest;
 use crate::json::JsonValue;
 
-pub fn get<H: Http>(api: &GoTrue<H>, access_token: &str) -> HttpRequest {
+pub fn get(api: &GoTrue, access_token: &str) -> HttpRequest {
     api.request("GET", paths::USER, Some(access_token), None)
 }
 
-pub fn update_password<H: Http>(api: &GoTrue<H>, access_token: &str, change: PasswordChange<'_>) -> HttpRequest {
+pub fn update_password(api: &GoTrue, access_token: &str, change: PasswordChange<'_>) -> HttpRequest {
     let body = JsonValue::object([
         ("password", Some(JsonValue::string(change.password))),
         ("current_password", change.current_password.map(JsonValue::string)),
@@ -19,7 +19,7 @@ pub fn update_password<H: Http>(api: &GoTrue<H>, access_token: &str, change: Pas
 }
 
 /// GET, not POST: GoTrue's router and tests say so, whatever its OpenAPI file claims.
-pub fn reauthenticate<H: Http>(api: &GoTrue<H>, access_token: &str) -> HttpRequest {
+pub fn reauthenticate(api: &GoTrue, access_token: &str) -> HttpRequest {
     api.request("GET", paths::REAUTHENTICATE, Some(access_token), None)
 }
 

@@ -1,10 +1,10 @@
 //! `POST /verify` for recovery: code + email, or the link's token hash (docs/protocol/gotrue.md §5.3).
 
 use super::{paths, GoTrue};
-use crate::http::{Http, HttpRequest};
+use crate::http::HttpRequest;
 use crate::json::JsonValue;
 
-pub fn with_code<H: Http>(api: &GoTrue<H>, email: &str, code: &str) -> HttpRequest {
+pub fn with_code(api: &GoTrue, email: &str, code: &str) -> HttpRequest {
     let body = JsonValue::object([
         ("type", Some(JsonValue::string("recovery"))),
         ("email", Some(JsonValue::string(email))),
@@ -14,7 +14,7 @@ pub fn with_code<H: Http>(api: &GoTrue<H>, email: &str, code: &str) -> HttpReque
 }
 
 /// GoTrue refuses anything but `type` beside `token_hash`.
-pub fn with_token_hash<H: Http>(api: &GoTrue<H>, token_hash: &str) -> HttpRequest {
+pub fn with_token_hash(api: &GoTrue, token_hash: &str) -> HttpRequest {
     let body = JsonValue::object([("type", Some(JsonValue::string("recovery"))), ("token_hash", Some(JsonValue::string(token_hash)))]);
     api.request("POST", paths::VERIFY, None, api.json(&body))
 }

@@ -8,7 +8,7 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::host::{clear_timeout, global, set_timeout};
+use super::host::{clear_timeout, global, set_timeout, Fetch};
 use super::Core;
 
 /// After a due refresh that did not happen (offline, server trouble), try again this much later.
@@ -19,14 +19,15 @@ type Timer = (JsValue, Closure<dyn FnMut()>);
 
 pub struct AutoRefresh {
     core: Weak<Core>,
+    io: Fetch,
     timer: RefCell<Option<Timer>>,
     on_visibility: RefCell<Option<Closure<dyn FnMut()>>>,
 }
 
 impl AutoRefresh {
     /// Starts watching `core`.
-    pub fn start(core: &Rc<Core>) -> Rc<AutoRefresh> {
-        let me = Rc::new(AutoRefresh { core: Rc::downgrade(core), timer: RefCell::new(None), on_visibility: RefCell::new(None) });
+    pub fn start(core: &Rc<Core>, io: Fetch) -> Rc<AutoRefresh> {
+        let me = Rc::new(AutoRefresh { core: Rc::downgrade(core), io, timer: RefCell::new(None), on_visibility: RefCell::new(None) });
         let weak = Rc::downgrade(&me);
         core.subscribe(Rc::new(move |_, _| {
             if let Some(me) = weak.upgrade() {
@@ -66,7 +67,8 @@ impl AutoRefresh {
             let Some(me) = weak.upgrade() else { return };
             let Some(core) = me.core.upgrade() else { return };
             wasm_bindgen_futures::spawn_local(async move {
-                core.refresh_if_due().await;
+                // The package's one driver, as for any method.
+                let _ = super::run(core.refresh_if_due().map(|()| super::Output::Nothing), &me.io).await;
                 // A refresh re-arms through its event; one that failed waits before retrying.
                 if core.refresh_due_in().is_some_and(|d| d <= 0.0) {
                     me.arm(RETRY_AFTER_FAILURE_MS);

@@ -5,7 +5,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::http::{Host, Http, HttpRequest, HttpResponse, TransportError};
+use crate::http::{Host, HttpRequest, HttpResponse, Io, TransportError};
 
 #[wasm_bindgen(module = "/src/js/host.js")]
 extern "C" {
@@ -30,10 +30,6 @@ impl Host for JsHost {
         js_sys::Date::now() / 1000.0
     }
 
-    async fn sleep(&self, ms: u32) {
-        let _ = JsFuture::from(sleep(ms)).await;
-    }
-
     fn random_bytes(&self) -> Option<[u8; 64]> {
         let crypto = global("crypto").filter(JsValue::is_object)?;
         let fill: js_sys::Function = js_sys::Reflect::get(&crypto, &JsValue::from_str("getRandomValues")).ok()?.dyn_into().ok()?;
@@ -45,13 +41,18 @@ impl Host for JsHost {
     }
 }
 
-/// `fetch` with a per-request timeout.
+/// `fetch` with a per-request timeout, and `setTimeout` for waits.
+#[derive(Clone, Copy)]
 pub struct Fetch {
     /// Milliseconds before a request is aborted.
     pub timeout_ms: u32,
 }
 
-impl Http for Fetch {
+impl Io for Fetch {
+    async fn sleep(&self, ms: u32) {
+        let _ = JsFuture::from(sleep(ms)).await;
+    }
+
     async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
         // Name/value pairs, as `fetch` takes them: a value can never become a second header,
         // whatever it holds (fetch itself refuses line breaks in values).

@@ -23,10 +23,11 @@ use crate::backend::SignOutScope;
 use crate::core::{AuthCore, AuthEvent, RecoveryProof, ResetFlow};
 use crate::error::{AuthError, ErrorCode};
 use crate::link::{self, RecoveryLink};
+use crate::need::{drive, Need};
 use crate::session::{Session, User};
 use crate::storage::{Keys, MemoryStore, Store, DEFAULT_STORAGE_KEY};
 
-type Core = AuthCore<GoTrue<host::Fetch>, host::JsHost>;
+type Core = AuthCore<GoTrue, host::JsHost>;
 
 const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 
@@ -44,25 +45,37 @@ fn user_to_js(user: &User) -> JsValue {
     host::parse(user.json())
 }
 
-
-/// Runs `work` as a Promise; an `AuthError` rejects it.
-fn promise<F>(work: F) -> js_sys::Promise
-where
-    F: std::future::Future<Output = Result<JsValue, AuthError>> + 'static,
-{
-    boxed_promise(Box::pin(work))
+/// What a method resolves with: one type, so that there is one driver for every method.
+pub(crate) enum Output {
+    Nothing,
+    Session(Option<Session>),
+    User(User),
 }
 
-/// One instance of the Promise machinery for every method (boxing costs an allocation per call
-/// and saves a copy of that machinery per method in the binary).
-fn boxed_promise(work: std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, AuthError>>>>) -> js_sys::Promise {
-    future_to_promise(async move { work.await.map_err(js_error) })
+impl Output {
+    fn to_js(&self) -> JsValue {
+        match self {
+            Output::Nothing => JsValue::UNDEFINED,
+            Output::Session(session) => session.as_ref().map_or(JsValue::NULL, session_to_js),
+            Output::User(user) => user_to_js(user),
+        }
+    }
+}
+
+/// Builds an operation once the client's store is ready.
+type Start = Box<dyn FnOnce(&Rc<Core>) -> Need<Output>>;
+
+/// The one driver of the package: performs an operation's requests and waits, through `io`.
+pub(crate) async fn run(need: Need<Output>, io: &host::Fetch) -> Result<Output, AuthError> {
+    drive(need, io).await
 }
 
 /// The password-lifecycle client for Supabase Auth (GoTrue).
 #[wasm_bindgen]
 pub struct AuthClient {
     core: Rc<Core>,
+    /// How requests are sent (fetch with the configured timeout).
+    io: host::Fetch,
     /// Resolves once an asynchronous store has been read; `None` for synchronous stores, so
     /// that calls do not wait a turn for nothing.
     ready: Option<js_sys::Promise>,
@@ -107,12 +120,13 @@ impl AuthClient {
             v if v.is_undefined() || v.is_null() => true,
             v => v.as_bool().ok_or_else(|| AuthError::invalid_input("autoRefresh", "must be a boolean"))?,
         };
-        let api = GoTrue::new(host::Fetch { timeout_ms }, &url, api_key.as_deref(), headers);
-        let core = Rc::new(AuthCore::new(api, host::JsHost, chosen.store, keys.clone()));
+        let api = GoTrue::new(&url, api_key.as_deref(), headers);
+        let io = host::Fetch { timeout_ms };
+        let core = AuthCore::new(api, host::JsHost, chosen.store, keys.clone());
         let user_js: Rc<std::cell::RefCell<Option<JsValue>>> = Rc::default();
         let stale = user_js.clone();
         core.subscribe(Rc::new(move |_, _| *stale.borrow_mut() = None));
-        let auto_refresh = auto_refresh.then(|| auto_refresh::AutoRefresh::start(&core));
+        let auto_refresh = auto_refresh.then(|| auto_refresh::AutoRefresh::start(&core, io));
         let tab_sync = if chosen.shared_between_tabs { tab_sync::TabSync::start(&core, storage_key) } else { None };
         let ready = match chosen.loader {
             None => None,
@@ -129,39 +143,39 @@ impl AuthClient {
                 }))
             }
         };
-        Ok(AuthClient { core, ready, _auto_refresh: auto_refresh, _tab_sync: tab_sync, user_js })
+        Ok(AuthClient { core, io, ready, _auto_refresh: auto_refresh, _tab_sync: tab_sync, user_js })
     }
 
-    /// Runs `work` once an asynchronous store has been read (at once for the others), as a
-    /// Promise. One non-generic wrapper for every method: the waiting is not repeated in each
-    /// method's state machine. Methods read the caller's request object before this, so that a
-    /// change to it after the call does not count.
-    fn when_loaded(&self, work: std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, AuthError>>>>) -> js_sys::Promise {
-        let ready = self.ready.clone();
-        boxed_promise(Box::pin(async move {
+    /// Runs an operation as a Promise: once an asynchronous store has been read (at once for the
+    /// others), `start` builds it and the one driver performs it. Methods read the caller's
+    /// request object before this, so that a change to it after the call does not count.
+    fn start(&self, start: Start) -> js_sys::Promise {
+        let (core, io, ready) = (self.core.clone(), self.io, self.ready.clone());
+        future_to_promise(async move {
             if let Some(ready) = ready {
                 let _ = JsFuture::from(ready).await;
             }
-            work.await
-        }))
+            let output = run(start(&core), &io).await.map_err(js_error)?;
+            Ok(output.to_js())
+        })
     }
 
     /// Emails a recovery code and link. Resolves the same way for unknown addresses.
     #[wasm_bindgen(js_name = requestPasswordReset, unchecked_return_type = "Promise<void>")]
     pub fn request_password_reset(&self, #[wasm_bindgen(unchecked_param_type = "PasswordResetRequest")] request: JsValue) -> js_sys::Promise {
         let request = input::fields(&request, "request");
-        let core = self.core.clone();
-        self.when_loaded(Box::pin(async move {
-            let request = request?;
-            let email = request.string("email")?;
-            let redirect_to = request.optional_string("redirectTo")?;
-            let flow = match request.optional_string("flow")?.as_deref() {
-                None | Some("otp") => ResetFlow::Otp,
-                Some("pkce") => ResetFlow::Pkce,
-                Some(_) => return Err(AuthError::invalid_input("flow", "must be 'otp' or 'pkce'")),
-            };
-            core.request_password_reset(&email, redirect_to.as_deref(), flow).await?;
-            Ok(JsValue::UNDEFINED)
+        self.start(Box::new(move |core| {
+            attempt(|| {
+                let request = request?;
+                let email = request.string("email")?;
+                let redirect_to = request.optional_string("redirectTo")?;
+                let flow = match request.optional_string("flow")?.as_deref() {
+                    None | Some("otp") => ResetFlow::Otp,
+                    Some("pkce") => ResetFlow::Pkce,
+                    Some(_) => return Err(AuthError::invalid_input("flow", "must be 'otp' or 'pkce'")),
+                };
+                Ok(core.request_password_reset(&email, redirect_to.as_deref(), flow).map(|()| Output::Nothing))
+            })
         }))
     }
 
@@ -170,20 +184,20 @@ impl AuthClient {
     #[wasm_bindgen(js_name = verifyOtp, unchecked_return_type = "Promise<Session>")]
     pub fn verify_otp(&self, #[wasm_bindgen(unchecked_param_type = "VerifyOtpRequest")] request: JsValue) -> js_sys::Promise {
         let request = input::fields(&request, "request");
-        let core = self.core.clone();
-        self.when_loaded(Box::pin(async move {
-            let request = request?;
-            crate::validate::otp_type("type", &request.string("type")?)?;
-            let token = request.optional_string("token")?;
-            let token_hash = request.optional_string("tokenHash")?;
-            let proof = match (token, token_hash) {
-                (Some(code), None) => RecoveryProof::Code { email: request.optional_string("email")?, code },
-                (None, Some(hash)) => RecoveryProof::TokenHash(hash),
-                (Some(_), Some(_)) => return Err(AuthError::invalid_input("token", "give either token or tokenHash, not both")),
-                (None, None) => return Err(AuthError::invalid_input("token", "is required (or tokenHash)")),
-            };
-            let session = core.verify_recovery(proof).await?;
-            Ok(session_to_js(&session))
+        self.start(Box::new(move |core| {
+            attempt(|| {
+                let request = request?;
+                crate::validate::otp_type("type", &request.string("type")?)?;
+                let token = request.optional_string("token")?;
+                let token_hash = request.optional_string("tokenHash")?;
+                let proof = match (token, token_hash) {
+                    (Some(code), None) => RecoveryProof::Code { email: request.optional_string("email")?, code },
+                    (None, Some(hash)) => RecoveryProof::TokenHash(hash),
+                    (Some(_), Some(_)) => return Err(AuthError::invalid_input("token", "give either token or tokenHash, not both")),
+                    (None, None) => return Err(AuthError::invalid_input("token", "is required (or tokenHash)")),
+                };
+                Ok(core.verify_recovery(proof).map(Output::Session))
+            })
         }))
     }
 
@@ -235,14 +249,15 @@ impl AuthClient {
             }),
         };
         let options = options.filter(|o| !o.is_undefined() && !o.is_null()).map(|o| input::fields(&o, "options")).transpose();
-        let core = self.core.clone();
-        self.when_loaded(Box::pin(async move {
-            let url = url?;
-            let accept_tokens = match options? {
-                Some(options) => options.bool_or("acceptTokens", false)?,
-                None => false,
-            };
-            Ok(core.handle_redirect(&url, accept_tokens).await?.as_ref().map_or(JsValue::NULL, session_to_js))
+        self.start(Box::new(move |core| {
+            attempt(|| {
+                let url = url?;
+                let accept_tokens = match options? {
+                    Some(options) => options.bool_or("acceptTokens", false)?,
+                    None => false,
+                };
+                Ok(core.handle_redirect(&url, accept_tokens).map(Output::Session))
+            })
         }))
     }
 
@@ -250,14 +265,14 @@ impl AuthClient {
     #[wasm_bindgen(js_name = updatePassword, unchecked_return_type = "Promise<void>")]
     pub fn update_password(&self, #[wasm_bindgen(unchecked_param_type = "UpdatePasswordRequest")] request: JsValue) -> js_sys::Promise {
         let request = input::fields(&request, "request");
-        let core = self.core.clone();
-        self.when_loaded(Box::pin(async move {
-            let request = request?;
-            let password = request.string("password")?;
-            let current = request.optional_string("currentPassword")?;
-            let nonce = request.optional_string("nonce")?;
-            core.update_password(&password, current.as_deref(), nonce.as_deref()).await?;
-            Ok(JsValue::UNDEFINED)
+        self.start(Box::new(move |core| {
+            attempt(|| {
+                let request = request?;
+                let password = request.string("password")?;
+                let current = request.optional_string("currentPassword")?;
+                let nonce = request.optional_string("nonce")?;
+                Ok(core.update_password(&password, current.as_deref(), nonce.as_deref()).map(|_| Output::Nothing))
+            })
         }))
     }
 
@@ -265,13 +280,13 @@ impl AuthClient {
     #[wasm_bindgen(js_name = signInWithEmail, unchecked_return_type = "Promise<Session>")]
     pub fn sign_in_with_email(&self, #[wasm_bindgen(unchecked_param_type = "SignInRequest")] request: JsValue) -> js_sys::Promise {
         let request = input::fields(&request, "request");
-        let core = self.core.clone();
-        self.when_loaded(Box::pin(async move {
-            let request = request?;
-            let email = request.string("email")?;
-            let password = request.string("password")?;
-            let session = core.sign_in(&email, &password).await?;
-            Ok(session_to_js(&session))
+        self.start(Box::new(move |core| {
+            attempt(|| {
+                let request = request?;
+                let email = request.string("email")?;
+                let password = request.string("password")?;
+                Ok(core.sign_in(&email, &password).map(|session| Output::Session(Some(session))))
+            })
         }))
     }
 
@@ -279,20 +294,20 @@ impl AuthClient {
     #[wasm_bindgen(js_name = signOut, unchecked_return_type = "Promise<void>")]
     pub fn sign_out(&self, #[wasm_bindgen(unchecked_param_type = "SignOutOptions")] options: Option<JsValue>) -> js_sys::Promise {
         let options = options.filter(|o| !o.is_undefined() && !o.is_null()).map(|o| input::fields(&o, "options")).transpose();
-        let core = self.core.clone();
-        self.when_loaded(Box::pin(async move {
-            let scope = match options? {
-                Some(options) => options.optional_string("scope")?,
-                None => None,
-            };
-            let scope = match scope.as_deref() {
-                None | Some("local") => SignOutScope::Local,
-                Some("global") => SignOutScope::Global,
-                Some("others") => SignOutScope::Others,
-                Some(_) => return Err(AuthError::invalid_input("scope", "must be 'local', 'global' or 'others'")),
-            };
-            core.sign_out(scope).await?;
-            Ok(JsValue::UNDEFINED)
+        self.start(Box::new(move |core| {
+            attempt(|| {
+                let scope = match options? {
+                    Some(options) => options.optional_string("scope")?,
+                    None => None,
+                };
+                let scope = match scope.as_deref() {
+                    None | Some("local") => SignOutScope::Local,
+                    Some("global") => SignOutScope::Global,
+                    Some("others") => SignOutScope::Others,
+                    Some(_) => return Err(AuthError::invalid_input("scope", "must be 'local', 'global' or 'others'")),
+                };
+                Ok(core.sign_out(scope).map(|()| Output::Nothing))
+            })
         }))
     }
 
@@ -314,25 +329,19 @@ impl AuthClient {
     /// The session, refreshed first if it is about to expire; `null` when signed out.
     #[wasm_bindgen(js_name = getSession, unchecked_return_type = "Promise<Session | null>")]
     pub fn get_session(&self) -> js_sys::Promise {
-        let core = self.core.clone();
-        self.when_loaded(Box::pin(async move { Ok(core.session().await?.as_ref().map_or(JsValue::NULL, session_to_js)) }))
+        self.start(Box::new(|core| core.session().map(Output::Session)))
     }
 
     /// The user as the server has it now.
     #[wasm_bindgen(js_name = getUser, unchecked_return_type = "Promise<User>")]
     pub fn get_user(&self) -> js_sys::Promise {
-        let core = self.core.clone();
-        self.when_loaded(Box::pin(async move { Ok(user_to_js(&core.user().await?)) }))
+        self.start(Box::new(|core| core.user().map(Output::User)))
     }
 
     /// Emails a reauthentication code, for servers that require one to change the password.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn reauthenticate(&self) -> js_sys::Promise {
-        let core = self.core.clone();
-        self.when_loaded(Box::pin(async move {
-            core.reauthenticate().await?;
-            Ok(JsValue::UNDEFINED)
-        }))
+        self.start(Box::new(|core| core.reauthenticate().map(|()| Output::Nothing)))
     }
 
     /// Calls `callback(event, session)` after each change; returns a function that unsubscribes.
@@ -354,6 +363,11 @@ impl AuthClient {
         });
         Ok(unsubscribe.into_js_value())
     }
+}
+
+/// An operation whose input may already have failed to read.
+fn attempt(build: impl FnOnce() -> Result<Need<Output>, AuthError>) -> Need<Output> {
+    build().unwrap_or_else(Need::err)
 }
 
 /// The `timeoutMs` option, if given.

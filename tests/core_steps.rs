@@ -1,0 +1,391 @@
+//! The core's state machine stepped by hand: no server, no clock, no runtime. Each test reads the
+//! request an operation asks for, answers it (or fails it) as it likes, and moves a manual clock,
+//! so single flight, retries, cool-down, expiry and the cross-tab rules are checked exactly.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use wasm_auth_client::api::GoTrue;
+use wasm_auth_client::backend::{Backend, Credential, PasswordChange, Proof, SignOutScope, Verified};
+use wasm_auth_client::core::{AuthCore, AuthEvent, RecoveryProof};
+use wasm_auth_client::error::ErrorCode;
+use wasm_auth_client::http::{Host, HttpRequest, HttpResponse, TransportError};
+use wasm_auth_client::json::JsonValue;
+use wasm_auth_client::need::{Need, Reply};
+use wasm_auth_client::session::{Session, User};
+use common::SharedStore;
+use wasm_auth_client::storage::{Keys, Store};
+
+const NOW: f64 = 1_800_000_000.0;
+
+/// A clock the test moves.
+#[derive(Clone)]
+struct Clock(Rc<Cell<f64>>);
+
+impl Host for Clock {
+    fn now(&self) -> f64 {
+        self.0.get()
+    }
+    fn random_bytes(&self) -> Option<[u8; 64]> {
+        Some([7; 64])
+    }
+}
+
+
+struct Tab<B: Backend> {
+    core: Rc<AuthCore<B, Clock>>,
+    clock: Rc<Cell<f64>>,
+    events: Rc<RefCell<Vec<&'static str>>>,
+}
+
+fn tab_with<B: Backend>(backend: B, store: &SharedStore) -> Tab<B> {
+    let clock = Rc::new(Cell::new(NOW));
+    let core = AuthCore::new(backend, Clock(clock.clone()), Box::new(store.clone()), Keys::new("k"));
+    let events = Rc::new(RefCell::new(Vec::new()));
+    let sink = events.clone();
+    core.subscribe(Rc::new(move |event: AuthEvent, _| sink.borrow_mut().push(event.as_str())));
+    Tab { core, clock, events }
+}
+
+fn tab(store: &SharedStore) -> Tab<GoTrue> {
+    tab_with(GoTrue::new("https://auth.test", Some("anon"), vec![]), store)
+}
+
+const USER: &str = r#"{"id":"0b1c2d3e-aaaa-4000-8000-000000000001","email":"ann@test.io"}"#;
+
+/// A token response GoTrue would give: an hour's access token.
+fn tokens(access: &str, refresh: &str) -> Reply {
+    let body = format!(r#"{{"access_token":"{access}","token_type":"bearer","expires_in":3600,"expires_at":1,"refresh_token":"{refresh}","user":{USER}}}"#);
+    Ok(HttpResponse { status: 200, body, ..HttpResponse::default() })
+}
+
+fn status(code: u16, body: &str) -> Reply {
+    Ok(HttpResponse { status: code, body: body.into(), ..HttpResponse::default() })
+}
+
+/// Signs `tab` in (one request, answered) and returns the session.
+fn signed_in<B: Backend>(tab: &Tab<B>) -> Session {
+    let (_, answer) = sent(tab.core.sign_in("ann@test.io", "a-password-1"));
+    done(answer(tokens("at-1", "rt-1")))
+}
+
+/// The request an operation asks for, and what to call with the answer.
+#[track_caller]
+fn sent<T>(need: Need<T>) -> (HttpRequest, Box<dyn FnOnce(Reply) -> Need<T>>) {
+    match need {
+        Need::Send(request, k) => (request, k),
+        Need::Done(Ok(_)) => panic!("expected a request, got a result"),
+        Need::Done(Err(e)) => panic!("expected a request, got {e:?}"),
+        Need::Sleep(ms, _) => panic!("expected a request, got a {ms} ms wait"),
+        Need::Wait(..) => panic!("expected a request, got a wait for another refresh"),
+    }
+}
+
+#[track_caller]
+fn done<T>(need: Need<T>) -> T {
+    match need {
+        Need::Done(Ok(value)) => value,
+        Need::Done(Err(e)) => panic!("failed: {e:?}"),
+        _ => panic!("not finished"),
+    }
+}
+
+#[track_caller]
+fn failed<T>(need: Need<T>) -> ErrorCode {
+    match need {
+        Need::Done(Err(e)) => e.code,
+        Need::Done(Ok(_)) => panic!("succeeded"),
+        _ => panic!("not finished"),
+    }
+}
+
+#[track_caller]
+fn slept<T>(need: Need<T>) -> (u32, Box<dyn FnOnce() -> Need<T>>) {
+    match need {
+        Need::Sleep(ms, k) => (ms, k),
+        _ => panic!("expected a wait"),
+    }
+}
+
+/// Moves the clock to `seconds` before the access token's expiry.
+fn expiring_in<B: Backend>(tab: &Tab<B>, session: &Session, seconds: f64) {
+    tab.clock.set(session.expires_at - seconds);
+}
+
+#[test]
+fn a_fresh_token_is_used_without_a_request() {
+    let store = SharedStore::default();
+    let t = tab(&store);
+    let session = signed_in(&t);
+    assert_eq!(session.expires_at, NOW + 3600.0, "expiry in this clock: receipt time + expires_in");
+    expiring_in(&t, &session, 61.0);
+    assert_eq!(done(t.core.session()).unwrap().access_token, "at-1");
+}
+
+#[test]
+fn concurrent_callers_share_one_refresh() {
+    let store = SharedStore::default();
+    let t = tab(&store);
+    let session = signed_in(&t);
+    expiring_in(&t, &session, 30.0);
+    let (request, answer) = sent(t.core.session());
+    assert!(request.url.ends_with("/token?grant_type=refresh_token"));
+    // Two more callers while the refresh is in flight: they wait for it, they send nothing.
+    let Need::Wait(flight, second) = t.core.user() else { panic!("the second caller must wait") };
+    let Need::Wait(_, third) = t.core.session() else { panic!("the third caller must wait") };
+    let fresh = done(answer(tokens("at-2", "rt-2"))).unwrap();
+    assert_eq!(fresh.access_token, "at-2");
+    // What the driver hands to the waiters: the landed result.
+    assert_eq!(flight.wait_now().expect("landed").unwrap().access_token, "at-2");
+    assert_eq!(done(third(Ok(fresh.clone()))).unwrap().access_token, "at-2");
+    // The waiting getUser goes on with the refreshed token.
+    let (user_request, _) = sent(second(Ok(fresh)));
+    assert!(user_request.headers.iter().any(|(k, v)| k == "Authorization" && v == "Bearer at-2"));
+    assert_eq!(*t.events.borrow(), vec!["SIGNED_IN", "TOKEN_REFRESHED"]);
+}
+
+#[test]
+fn transient_failures_are_retried_with_backoff_then_the_valid_token_serves() {
+    let store = SharedStore::default();
+    let t = tab(&store);
+    let session = signed_in(&t);
+    expiring_in(&t, &session, 30.0);
+    let mut need = t.core.session();
+    let mut waits = Vec::new();
+    for attempt in 0..4 {
+        let (_, answer) = sent(need);
+        let reply = if attempt % 2 == 0 { status(503, "<html>busy</html>") } else { Err(TransportError::Timeout) };
+        need = answer(reply);
+        if attempt < 3 {
+            let (ms, next) = slept(need);
+            waits.push(ms);
+            need = next();
+        }
+    }
+    assert_eq!(waits, vec![200, 400, 800]);
+    assert_eq!(done(need).unwrap().access_token, "at-1", "still valid: used as it is");
+    assert_eq!(*t.events.borrow(), vec!["SIGNED_IN"], "never signed out");
+}
+
+#[test]
+fn an_expired_token_with_the_server_down_reports_the_failure_and_keeps_the_session() {
+    let store = SharedStore::default();
+    let t = tab(&store);
+    let session = signed_in(&t);
+    t.clock.set(session.expires_at + 5.0);
+    let mut need = t.core.session();
+    for _ in 0..3 {
+        let (_, answer) = sent(need);
+        need = slept(answer(Err(TransportError::Network))).1();
+    }
+    let (_, answer) = sent(need);
+    assert_eq!(failed(answer(Err(TransportError::Network))), ErrorCode::NetworkError);
+    assert!(t.core.cached_user().is_some());
+    assert!(store.get("k").unwrap().is_some(), "the record stays for the next attempt");
+}
+
+#[test]
+fn a_refused_refresh_token_is_not_presented_again_for_a_minute() {
+    let store = SharedStore::default();
+    let t = tab(&store);
+    let session = signed_in(&t);
+    expiring_in(&t, &session, 30.0);
+    let (_, answer) = sent(t.core.session());
+    let refused = r#"{"code":"refresh_token_not_found","message":"Invalid Refresh Token: Refresh Token Not Found"}"#;
+    assert_eq!(done(answer(status(400, refused))).unwrap().access_token, "at-1");
+    // Within the cool-down: no request at all.
+    t.clock.set(t.clock.get() + 20.0);
+    assert_eq!(done(t.core.session()).unwrap().access_token, "at-1");
+    // Past it (and still valid): asked again.
+    t.clock.set(t.clock.get() + 41.0);
+    let (request, _) = sent(t.core.session());
+    assert!(request.url.ends_with("grant_type=refresh_token"));
+}
+
+#[test]
+fn a_refused_refresh_token_signs_out_once_the_access_token_has_expired() {
+    let store = SharedStore::default();
+    let t = tab(&store);
+    let session = signed_in(&t);
+    t.clock.set(session.expires_at + 1.0);
+    let (_, answer) = sent(t.core.session());
+    let used = r#"{"code":"refresh_token_already_used","message":"Invalid Refresh Token: Already Used"}"#;
+    assert_eq!(done(answer(status(400, used))), None, "getSession resolves null");
+    assert_eq!(*t.events.borrow(), vec!["SIGNED_IN", "SIGNED_OUT"]);
+    assert_eq!(store.get("k").unwrap(), None);
+    assert_eq!(failed(t.core.user()), ErrorCode::NotAuthenticated, "and no request after that");
+}
+
+#[test]
+fn a_sign_out_during_a_refresh_wins() {
+    let store = SharedStore::default();
+    let t = tab(&store);
+    let session = signed_in(&t);
+    expiring_in(&t, &session, 30.0);
+    let (_, refresh_answer) = sent(t.core.session());
+    let (_, logout_answer) = sent(t.core.sign_out(SignOutScope::Local));
+    done(logout_answer(status(204, "")));
+    assert_eq!(done(refresh_answer(tokens("at-2", "rt-2"))), None, "getSession: signed out");
+    assert!(t.core.cached_user().is_none(), "the refresh result is dropped");
+    assert_eq!(store.get("k").unwrap(), None);
+}
+
+#[test]
+fn a_refresh_landing_after_another_tabs_newer_one_adopts_it() {
+    let store = SharedStore::default();
+    let a = tab(&store);
+    let session = signed_in(&a);
+    let b = tab(&store);
+    assert!(b.core.cached_user().is_some(), "B starts from the shared record");
+    expiring_in(&a, &session, 30.0);
+    expiring_in(&b, &session, 30.0);
+    // A's refresh is in flight; B refreshes meanwhile, later on its clock.
+    let (_, a_answer) = sent(a.core.session());
+    b.clock.set(b.clock.get() + 50.0);
+    let (_, b_answer) = sent(b.core.session());
+    let from_b = done(b_answer(tokens("at-b", "rt-b"))).unwrap();
+    let from_a = done(a_answer(tokens("at-a", "rt-a"))).unwrap();
+    assert_eq!(from_a.access_token, "at-b", "A adopted the newer record");
+    assert_eq!(Session::from_record(&store.get("k").unwrap().unwrap(), 0.0).unwrap().access_token, from_b.access_token);
+}
+
+#[test]
+fn another_tabs_records_newer_wins_older_is_put_back() {
+    let store = SharedStore::default();
+    let a = tab(&store);
+    let session = signed_in(&a);
+    let newer = Session { access_token: "at-n".into(), refresh_token: "rt-n".into(), expires_at: session.expires_at + 100.0, ..session.clone() };
+    a.core.adopt_external(Some(&newer.to_record()));
+    assert_eq!(done(a.core.session()).unwrap().access_token, "at-n");
+    let older = Session { access_token: "at-o".into(), refresh_token: "rt-o".into(), expires_at: session.expires_at - 100.0, ..session };
+    store.set("k", &older.to_record()).unwrap();
+    a.core.adopt_external(Some(&older.to_record()));
+    assert_eq!(done(a.core.session()).unwrap().access_token, "at-n", "the older record is ignored");
+    assert!(store.get("k").unwrap().unwrap().contains("at-n"), "and ours is written back");
+    a.core.adopt_external(None);
+    assert!(a.core.cached_user().is_none());
+    assert_eq!(*a.events.borrow(), vec!["SIGNED_IN", "TOKEN_REFRESHED", "SIGNED_OUT"]);
+}
+
+#[test]
+fn no_session_and_bad_input_end_before_any_request() {
+    let store = SharedStore::default();
+    let t = tab(&store);
+    assert_eq!(failed(t.core.update_password("new-password-1", None, None)), ErrorCode::NotAuthenticated);
+    assert_eq!(failed(t.core.user()), ErrorCode::NotAuthenticated);
+    assert_eq!(failed(t.core.reauthenticate()), ErrorCode::NotAuthenticated);
+    assert_eq!(failed(t.core.request_password_reset("not-an-email", None, Default::default())), ErrorCode::InvalidInput);
+    assert_eq!(failed(t.core.verify_recovery(RecoveryProof::Code { email: None, code: "123456".into() })), ErrorCode::InvalidInput);
+    assert_eq!(failed(t.core.verify_recovery(RecoveryProof::Code { email: Some("a@b.co".into()), code: "12".into() })), ErrorCode::InvalidInput);
+    assert_eq!(done(t.core.session()), None);
+}
+
+#[test]
+fn current_password_is_proven_by_a_sign_in_and_that_extra_session_is_ended_if_the_change_fails() {
+    let store = SharedStore::default();
+    let t = tab(&store);
+    signed_in(&t);
+    let (probe, answer) = sent(t.core.update_password("new-password-1", Some("old-password-1"), None));
+    assert!(probe.url.ends_with("grant_type=password"));
+    let (change, answer) = sent(answer(tokens("at-probe", "rt-probe")));
+    assert_eq!(change.method, "PUT");
+    assert!(change.headers.iter().any(|(k, v)| k == "Authorization" && v == "Bearer at-1"), "changed on this session, not the probe");
+    let weak = r#"{"code":"weak_password","message":"weak","weak_password":{"reasons":["length"]}}"#;
+    let (cleanup, answer) = sent(answer(status(422, weak)));
+    assert!(cleanup.url.ends_with("/logout?scope=local"));
+    assert!(cleanup.headers.iter().any(|(k, v)| k == "Authorization" && v == "Bearer at-probe"));
+    assert_eq!(failed(answer(status(204, ""))), ErrorCode::WeakPassword);
+    // A wrong current password changes nothing and sends nothing more.
+    let (_, answer) = sent(t.core.update_password("new-password-1", Some("wrong-password-1"), None));
+    let wrong = r#"{"code":"invalid_credentials","message":"Invalid login credentials"}"#;
+    assert_eq!(failed(answer(status(400, wrong))), ErrorCode::InvalidCurrentPassword);
+}
+
+// ---- the seam for platforms without a recovery session -----------------------------------------
+
+/// A platform that checks a code without using it and completes the reset with the code and the
+/// new password in one call (the shape of Firebase's and PocketBase's reset APIs).
+struct Ticketed(GoTrue);
+
+impl Backend for Ticketed {
+    fn request_password_reset(&self, email: &str, redirect_to: Option<&str>, challenge: Option<&str>) -> Need<()> {
+        self.0.request_password_reset(email, redirect_to, challenge)
+    }
+    fn verify_recovery(&self, proof: Proof) -> Need<Verified> {
+        let (Proof::Code { code, .. } | Proof::Link(code)) = proof;
+        let request = HttpRequest { method: "POST", url: "https://ticket.test/check".into(), headers: vec![], body: Some(code.clone()) };
+        Need::send(request, move |reply| match reply {
+            Ok(r) if r.status == 200 => Need::ok(Verified::Held(Credential { secret: code, email: Some(r.body) })),
+            _ => Need::err(wasm_auth_client::error::AuthError::new(ErrorCode::InvalidOtp, "wrong code")),
+        })
+    }
+    fn complete_recovery(&self, held: Credential, password: &str) -> Need<Session> {
+        let request = HttpRequest { method: "POST", url: "https://ticket.test/reset".into(), headers: vec![], body: Some(format!("{}:{password}", held.secret)) };
+        let sign_in = self.0.sign_in_with_password(held.email.as_deref().unwrap_or_default(), password);
+        Need::send(request, move |_| sign_in)
+    }
+    fn exchange_code(&self, code: &str, verifier: &str) -> Need<Session> {
+        self.0.exchange_code(code, verifier)
+    }
+    fn sign_in_with_password(&self, email: &str, password: &str) -> Need<Session> {
+        self.0.sign_in_with_password(email, password)
+    }
+    fn refresh(&self, token: &str) -> Need<Session> {
+        self.0.refresh(token)
+    }
+    fn get_user(&self, token: &str) -> Need<User> {
+        self.0.get_user(token)
+    }
+    fn update_password(&self, token: &str, change: PasswordChange<'_>) -> Need<User> {
+        self.0.update_password(token, change)
+    }
+    fn reauthenticate(&self, token: &str) -> Need<()> {
+        self.0.reauthenticate(token)
+    }
+    fn sign_out(&self, token: &str, scope: SignOutScope) -> Need<()> {
+        self.0.sign_out(token, scope)
+    }
+}
+
+#[test]
+fn a_held_credential_completes_the_reset_and_ends_signed_in() {
+    let store = SharedStore::default();
+    let t = tab_with(Ticketed(GoTrue::new("https://auth.test", None, vec![])), &store);
+    let (check, answer) = sent(t.core.verify_recovery(RecoveryProof::Code { email: Some("ann@test.io".into()), code: "oob-123".into() }));
+    assert_eq!(check.url, "https://ticket.test/check");
+    assert_eq!(done(answer(status(200, "ann@test.io"))), None, "no session yet: the credential is held");
+    assert!(t.core.cached_user().is_none());
+    assert!(t.events.borrow().is_empty());
+    assert!(!store.get("k").unwrap().is_some_and(|r| r.contains("oob-123")), "never stored");
+
+    let (reset, answer) = sent(t.core.update_password("brand-new-password-1", None, None));
+    assert_eq!((reset.url.as_str(), reset.body.as_deref()), ("https://ticket.test/reset", Some("oob-123:brand-new-password-1")));
+    let (sign_in, answer) = sent(answer(status(200, "")));
+    assert!(sign_in.url.ends_with("grant_type=password"));
+    let user = done(answer(tokens("at-new", "rt-new")));
+    assert_eq!(user.email(), Some("ann@test.io"));
+    assert_eq!(t.core.cached_user().unwrap().email(), Some("ann@test.io"));
+    assert_eq!(*t.events.borrow(), vec!["USER_UPDATED"]);
+    // The credential was used up: the next change needs a session.
+    let (request, _) = sent(t.core.update_password("another-password-1", None, None));
+    assert_eq!(request.method, "PUT");
+}
+
+#[test]
+fn a_wrong_credential_is_not_held() {
+    let store = SharedStore::default();
+    let t = tab_with(Ticketed(GoTrue::new("https://auth.test", None, vec![])), &store);
+    let (_, answer) = sent(t.core.verify_recovery(RecoveryProof::TokenHash("bad".into())));
+    assert_eq!(failed(answer(status(400, ""))), ErrorCode::InvalidOtp);
+    assert_eq!(failed(t.core.update_password("brand-new-password-1", None, None)), ErrorCode::NotAuthenticated);
+}
+
+#[test]
+fn parsed_json_is_what_the_wire_said() {
+    // Guard for the helpers above: the token response is a valid GoTrue answer.
+    let Ok(response) = tokens("a", "r") else { unreachable!() };
+    assert!(JsonValue::parse(&response.body).is_some());
+}
