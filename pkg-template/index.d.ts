@@ -1,8 +1,7 @@
-export { AuthClient, AdminClient, isAuthError } from './wasm_auth_client.js';
+export { AuthClient, isAuthError } from './wasm_auth_client.js';
 export type {
   AuthClientOptions, StorageKind, StorageLike, PasswordResetRequest, VerifyOtpRequest, UpdatePasswordRequest,
   SignInRequest, SignOutOptions, HandleRedirectOptions, Session, User, RecoveryLink, AuthEvent, AuthChangeCallback, AuthErrorCode,
-  AdminClientOptions, CreateUserRequest, GeneratedRecoveryLink,
 } from './wasm_auth_client.js';
 import type { AuthErrorCode } from './wasm_auth_client.js';
 

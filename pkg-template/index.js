@@ -1,6 +1,6 @@
 // Entry for browsers, bundlers and Deno. Nothing is imported statically, so the .wasm download
-// starts at once, beside the loading of the JS modules instead of after them: on a cold page
-// load that saves their round trips.
+// starts at once, beside the loading of the JS modules instead of after them; the glue compiles
+// it while it streams in (WebAssembly.instantiateStreaming).
 const wasm = fetch(new URL('./wasm_auth_client_bg.wasm', import.meta.url));
 // Handled when init awaits it; this only keeps an early failure from counting as unhandled.
 wasm.catch(() => {});
@@ -8,5 +8,5 @@ const [glue, errors] = await Promise.all([import('./wasm_auth_client.js'), impor
 await glue.default({ module_or_path: wasm });
 glue.__setAuthErrorClass(errors.AuthError);
 
-export const { AuthClient, AdminClient, isAuthError } = glue;
+export const { AuthClient, isAuthError } = glue;
 export const { AuthError } = errors;

@@ -7,5 +7,5 @@ import { AuthError } from './auth-error.js';
 initSync({ module: wasmModule });
 __setAuthErrorClass(AuthError);
 
-export { AuthClient, AdminClient, isAuthError } from './wasm_auth_client.js';
+export { AuthClient, isAuthError } from './wasm_auth_client.js';
 export { AuthError };

@@ -15,6 +15,14 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The package is built on a pinned nightly (std rebuilt for size: scripts/build-pkg.sh); tests
+# and everything else use the stable toolchain. A dated nightly installs in seconds.
+SHIPPED_TOOLCHAIN=$(cat scripts/shipped-toolchain)
+if ! rustup component list --toolchain "$SHIPPED_TOOLCHAIN" --installed 2>/dev/null | grep -q '^rust-src'; then
+  log "installing the package's toolchain $SHIPPED_TOOLCHAIN (with rust-src)"
+  rustup toolchain install "$SHIPPED_TOOLCHAIN" --profile minimal --component rust-src
+fi
+
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\b"; then
   log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes)"
   # --locked currently fails for this crate (a yanked webpki-roots release), so it is not used here.

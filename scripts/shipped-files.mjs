@@ -1,6 +1,6 @@
-// What a browser user's bundler ships from pkg/: the wasm, its JS glue and the glue's snippet
-// modules, the entry and the error class. The size figures (build, budget test, bench) all
-// count this same list.
+// What a browser user's bundler ships from pkg/ for the main entry: the wasm, its JS glue and
+// the glue's snippet modules, the entry and the error class (not the admin entry's files). The
+// size figures (build, budget test, bench) all count this same list.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 

@@ -14,6 +14,7 @@
 //!   [`json`], [`session`] (records, expiry), [`link`] (email links and redirects), [`pkce`].
 #![deny(missing_docs)]
 
+#[cfg(feature = "admin")]
 pub mod admin;
 pub mod api;
 pub mod backend;
@@ -32,5 +33,14 @@ pub mod validate;
 
 #[cfg(target_arch = "wasm32")]
 mod js;
+
+// The package's allocator: smaller than dlmalloc (README, "Package and build").
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+#[cfg(all(target_arch = "wasm32", feature = "admin"))]
+pub use js::AdminClient;
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
+pub use js::AuthClient;
 #[cfg(target_arch = "wasm32")]
-pub use js::{is_auth_error, AdminClient, AuthClient};
+pub use js::is_auth_error;

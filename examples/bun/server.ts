@@ -1,5 +1,6 @@
 // The reset API on Bun: `bun examples/bun/server.ts` (AUTH_URL, ANON_KEY, SERVICE_ROLE_KEY, PORT).
-import { AdminClient, AuthClient, isAuthError } from 'wasm-auth-client';
+import { AuthClient, isAuthError } from 'wasm-auth-client';
+import { AdminClient } from 'wasm-auth-client/admin';
 import { createResetApi } from '../shared/reset-api.mjs';
 
 const handle = createResetApi({

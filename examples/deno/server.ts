@@ -1,6 +1,7 @@
 // The reset API on Deno:
 //   deno run --allow-net=127.0.0.1 --allow-env --allow-read examples/deno/server.ts
-import { AdminClient, AuthClient, isAuthError } from 'wasm-auth-client';
+import { AuthClient, isAuthError } from 'wasm-auth-client';
+import { AdminClient } from 'wasm-auth-client/admin';
 import { createResetApi } from '../shared/reset-api.mjs';
 
 const handle = createResetApi({

@@ -1,6 +1,7 @@
 // The reset API on Node: `node examples/node/server.mjs` (AUTH_URL, ANON_KEY, SERVICE_ROLE_KEY, PORT).
 import http from 'node:http';
-import { AuthClient, AdminClient, isAuthError } from 'wasm-auth-client';
+import { AuthClient, isAuthError } from 'wasm-auth-client';
+import { AdminClient } from 'wasm-auth-client/admin';
 import { createResetApi } from '../shared/reset-api.mjs';
 
 const handle = createResetApi({

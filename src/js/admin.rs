@@ -6,7 +6,8 @@ use wasm_bindgen::prelude::*;
 
 use wasm_bindgen_futures::future_to_promise;
 
-use super::{host::Fetch, input, js_error, storage, user_to_js, DEFAULT_TIMEOUT_MS};
+use super::host::{self, Fetch};
+use super::{input, js_error, user_to_js, DEFAULT_TIMEOUT_MS};
 use crate::need::{drive, Need};
 use crate::admin::Admin;
 use crate::api::GoTrue;
@@ -35,7 +36,7 @@ impl AdminClient {
         let key = input::string(&options, "serviceRoleKey")?;
         crate::validate::header("serviceRoleKey", "apikey", &key)?;
         let allow_in_browser = input::raw(&options, "allowInBrowser").as_bool().unwrap_or(false);
-        if (storage::in_browser_document() || storage::in_browser_worker()) && !allow_in_browser {
+        if (host::in_browser_document() || host::in_browser_worker()) && !allow_in_browser {
             return Err(AuthError::new(
                 ErrorCode::UnsafeEnvironment,
                 "AdminClient refuses to run in a browser page or worker: the service_role key would be exposed to every visitor",

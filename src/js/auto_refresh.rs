@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::host::{clear_timeout, global, set_timeout, Fetch};
-use super::Core;
+use super::client::Core;
 
 /// After a due refresh that did not happen (offline, server trouble), try again this much later.
 const RETRY_AFTER_FAILURE_MS: f64 = 30_000.0;
@@ -68,7 +68,7 @@ impl AutoRefresh {
             let Some(core) = me.core.upgrade() else { return };
             wasm_bindgen_futures::spawn_local(async move {
                 // The package's one driver, as for any method.
-                let _ = super::run(core.refresh_if_due().map(|()| super::Output::Nothing), &me.io).await;
+                let _ = super::client::run(core.refresh_if_due().map(|()| super::client::Output::Nothing), &me.io).await;
                 // A refresh re-arms through its event; one that failed waits before retrying.
                 if core.refresh_due_in().is_some_and(|d| d <= 0.0) {
                     me.arm(RETRY_AFTER_FAILURE_MS);

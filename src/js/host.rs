@@ -5,7 +5,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::http::{Host, HttpRequest, HttpResponse, Io, TransportError};
+#[cfg(feature = "client")]
+use crate::http::Host;
+use crate::http::{HttpRequest, HttpResponse, Io, TransportError};
 
 #[wasm_bindgen(module = "/src/js/host.js")]
 extern "C" {
@@ -22,9 +24,11 @@ extern "C" {
     pub fn clear_timeout(id: &JsValue);
 }
 
-/// The runtime's clock, timers and randomness.
+/// The runtime's clock and randomness.
+#[cfg(feature = "client")]
 pub struct JsHost;
 
+#[cfg(feature = "client")]
 impl Host for JsHost {
     fn now(&self) -> f64 {
         js_sys::Date::now() / 1000.0
@@ -80,6 +84,20 @@ impl Io for Fetch {
 /// workers, Node, Deno and workerd all have a global object; not all have `window`.
 pub fn global(name: &str) -> Option<JsValue> {
     js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// True in a real browser document. Deno defines `window` and an in-memory `sessionStorage`,
+/// Node and workers define neither `document` nor Web Storage: all of them get memory.
+pub fn in_browser_document() -> bool {
+    global("document").is_some_and(|d| d.is_object())
+}
+
+/// True in a browser's dedicated, shared or service worker: they run beside pages of the same
+/// origin and take their scripts from it. Server runtimes (workerd, Deno, Node, Bun) have no
+/// `importScripts`.
+#[cfg(feature = "admin")]
+pub fn in_browser_worker() -> bool {
+    global("WorkerGlobalScope").is_some() && global("importScripts").is_some_and(|f| f.is_function())
 }
 
 /// JSON text written by `JsonValue` as a plain JavaScript value: one `JSON.parse` is faster

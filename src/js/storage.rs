@@ -28,19 +28,6 @@ impl Store for WebStore {
     }
 }
 
-/// True in a real browser document. Deno defines `window` and an in-memory `sessionStorage`,
-/// Node and workers define neither `document` nor Web Storage: all of them get memory.
-pub fn in_browser_document() -> bool {
-    global("document").is_some_and(|d| d.is_object())
-}
-
-/// True in a browser's dedicated, shared or service worker: they run beside pages of the same
-/// origin and take their scripts from it. Server runtimes (workerd, Deno, Node, Bun) have no
-/// `importScripts`.
-pub fn in_browser_worker() -> bool {
-    global("WorkerGlobalScope").is_some() && global("importScripts").is_some_and(|f| f.is_function())
-}
-
 /// The named Web Storage when it exists and accepts a write (it throws in some private modes).
 pub fn web_storage(name: &str) -> Option<WebStore> {
     let storage: web_sys::Storage = global(name)?.dyn_into().ok()?;

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::host::global;
-use super::Core;
+use super::client::Core;
 
 pub struct TabSync {
     listener: Closure<dyn FnMut(JsValue)>,

@@ -57,7 +57,7 @@ test('AdminClient refuses to run in a Web Worker', async () => {
     const attempt = (options) =>
       new Promise((resolve) => {
         const source = `
-          import { AdminClient } from '${location.origin}/pkg/index.js';
+          import { AdminClient } from '${location.origin}/pkg/admin.js';
           try {
             new AdminClient(${JSON.stringify({ url: location.origin, serviceRoleKey: 'service-key-in-a-worker', ...options })});
             postMessage('constructed');

@@ -27,7 +27,7 @@ after(async () => {
 for (const row of rows) {
   test(row.name, async () => {
     await page.evaluate(async ([name, closedUrl]) => {
-      const { AuthClient, AdminClient, isAuthError } = await import('/pkg/index.js');
+      const [{ AuthClient, isAuthError }, { AdminClient }] = await Promise.all([import('/pkg/index.js'), import('/pkg/admin.js')]);
       const { run } = await import('/scenarios.mjs');
       await run(name, { AuthClient, AdminClient, isAuthError, url: location.origin, closedUrl });
     }, [row.name, closedUrl]);

@@ -1,6 +1,7 @@
 // The fault and bad-input matrices (scenarios.mjs) in Node, with the built package.
 import { test, before, after } from 'node:test';
-import { AuthClient, AdminClient, isAuthError } from '../../pkg/node.js';
+import { AuthClient, isAuthError } from '../../pkg/node.js';
+import { AdminClient } from '../../pkg/admin-node.js';
 import { startDevserver, closedPortUrl } from '../support/devserver.mjs';
 import { rows, run } from './scenarios.mjs';
 

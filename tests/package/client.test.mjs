@@ -360,39 +360,56 @@ test('no credential in error messages, even when a proxy echoes the request', as
 });
 
 test('the type declarations export the documented API without any', () => {
-  const entry = readFileSync(new URL('../../pkg/index.d.ts', import.meta.url), 'utf8');
-  const generated = readFileSync(new URL('../../pkg/wasm_auth_client.d.ts', import.meta.url), 'utf8');
-  assert.match(entry, /export \{ AuthClient, AdminClient, isAuthError \}/);
-  assert.match(entry, /export declare class AuthError extends Error/);
-  const publicPart = generated.slice(0, generated.indexOf('export type InitInput'));
-  for (const signature of [
-    'constructor(options: AuthClientOptions);',
-    'requestPasswordReset(request: PasswordResetRequest): Promise<void>;',
-    'verifyOtp(request: VerifyOtpRequest): Promise<Session>;',
-    'parseRecoveryLink(url: string): RecoveryLink | null;',
-    'updatePassword(request: UpdatePasswordRequest): Promise<void>;',
-    'signInWithEmail(request: SignInRequest): Promise<Session>;',
-    'signOut(options: SignOutOptions): Promise<void>;',
-    'getCachedUser(): User | null;',
-    'getSession(): Promise<Session | null>;',
-    'getUser(): Promise<User>;',
-    'reauthenticate(): Promise<void>;',
-    'onAuthChange(callback: AuthChangeCallback): () => void;',
-    'handleRedirect(url: string, options: HandleRedirectOptions): Promise<Session | null>;',
-    'handleRedirect(): Promise<Session | null>;',
-    'signOut(): Promise<void>;',
-    'updateUserPassword(userId: string, request: { password: string }): Promise<User>;',
-    'generateRecoveryLink(email: string, options: { redirectTo?: string }): Promise<GeneratedRecoveryLink>;',
-    'generateRecoveryLink(email: string): Promise<GeneratedRecoveryLink>;',
-    'getUser(userId: string): Promise<User>;',
-    'createUser(request: CreateUserRequest): Promise<User>;',
-    'deleteUser(userId: string): Promise<void>;',
-    'export function isAuthError(error: unknown): error is AuthError;',
-  ]) {
-    assert.ok(publicPart.includes(signature), `missing: ${signature}`);
+  const read = (file) => readFileSync(new URL(`../../pkg/${file}`, import.meta.url), 'utf8');
+  const publicPart = (file) => read(file).slice(0, read(file).indexOf('export type InitInput'));
+  const entries = { main: read('index.d.ts'), admin: read('admin.d.ts') };
+  assert.match(entries.main, /export \{ AuthClient, isAuthError \}/);
+  assert.match(entries.main, /export declare class AuthError extends Error/);
+  assert.match(entries.admin, /export \{ AdminClient, isAuthError \}/);
+  assert.match(entries.admin, /export \{ AuthError \}/);
+  const expected = {
+    'wasm_auth_client.d.ts': [
+      'constructor(options: AuthClientOptions);',
+      'requestPasswordReset(request: PasswordResetRequest): Promise<void>;',
+      'verifyOtp(request: VerifyOtpRequest): Promise<Session>;',
+      'parseRecoveryLink(url: string): RecoveryLink | null;',
+      'updatePassword(request: UpdatePasswordRequest): Promise<void>;',
+      'signInWithEmail(request: SignInRequest): Promise<Session>;',
+      'signOut(options: SignOutOptions): Promise<void>;',
+      'getCachedUser(): User | null;',
+      'getSession(): Promise<Session | null>;',
+      'getUser(): Promise<User>;',
+      'reauthenticate(): Promise<void>;',
+      'onAuthChange(callback: AuthChangeCallback): () => void;',
+      'handleRedirect(url: string, options: HandleRedirectOptions): Promise<Session | null>;',
+      'handleRedirect(): Promise<Session | null>;',
+      'signOut(): Promise<void>;',
+      'export function isAuthError(error: unknown): error is AuthError;',
+    ],
+    'wasm_auth_admin.d.ts': [
+      'constructor(options: AdminClientOptions);',
+      'updateUserPassword(userId: string, request: { password: string }): Promise<User>;',
+      'generateRecoveryLink(email: string, options: { redirectTo?: string }): Promise<GeneratedRecoveryLink>;',
+      'generateRecoveryLink(email: string): Promise<GeneratedRecoveryLink>;',
+      'getUser(userId: string): Promise<User>;',
+      'createUser(request: CreateUserRequest): Promise<User>;',
+      'deleteUser(userId: string): Promise<void>;',
+      'export function isAuthError(error: unknown): error is AuthError;',
+    ],
+  };
+  for (const [file, signatures] of Object.entries(expected)) {
+    for (const signature of signatures) assert.ok(publicPart(file).includes(signature), `${file} lacks: ${signature}`);
+    assert.doesNotMatch(publicPart(file), /\bany\b/);
   }
-  assert.doesNotMatch(publicPart, /\bany\b/);
-  assert.doesNotMatch(entry, /\bany\b/);
+  assert.ok(!read('wasm_auth_client.d.ts').includes('class AdminClient'), 'the browser entry has no AdminClient');
+  assert.doesNotMatch(entries.main + entries.admin, /\bany\b/);
+});
+
+test('the browser entry\'s wasm holds no AdminClient code', () => {
+  const glue = read => readFileSync(new URL(`../../pkg/${read}`, import.meta.url), 'utf8');
+  assert.ok(!glue('wasm_auth_client.js').includes('adminclient_'), 'no AdminClient export in the main wasm');
+  assert.ok(glue('wasm_auth_admin.js').includes('adminclient_'), 'it is in the admin wasm');
+  assert.ok(!glue('wasm_auth_admin.js').includes('authclient_'), 'and the admin wasm has no AuthClient');
 });
 
 /** A signed-in storage whose record says the access token expires `inSeconds` from now. */
@@ -678,7 +695,7 @@ test('after a password change every other session is dead, this one lives', asyn
 });
 
 test('AdminClient: users and passwords with the service key, which never leaks', async () => {
-  const { AdminClient } = await import('../../pkg/node.js');
+  const { AdminClient } = await import('../../pkg/admin-node.js');
   const admin = new AdminClient({ url: server.url, serviceRoleKey: server.serviceKey });
   const email = freshEmail('admin');
   const created = await admin.createUser({ email, password: PASSWORD });

@@ -46,12 +46,16 @@ async function startWorkerd(env) {
       // workerd resolves a bare import beside the importer; wrangler would bundle the package's
       // "workerd" entry there. This stands in for that step.
       { type: 'ESModule', path: path.join(root, 'examples/workerd/wasm-auth-client'), contents: "export * from '../../pkg/workerd.js';" },
+      { type: 'ESModule', path: path.join(root, 'examples/workerd/wasm-auth-client/admin'), contents: "export * from '../../../pkg/admin-workerd.js';" },
       module('pkg/workerd.js'),
+      module('pkg/admin-workerd.js'),
       module('pkg/wasm_auth_client.js'),
+      module('pkg/wasm_auth_admin.js'),
       module('pkg/auth-error.js'),
       // The glue's own imports (wasm-bindgen snippets, e.g. the fetch helper).
       ...readdirSync(path.join(root, 'pkg/snippets'), { recursive: true }).filter((f) => f.endsWith('.js')).map((f) => module(path.join('pkg/snippets', f))),
       { type: 'CompiledWasm', path: path.join(root, 'pkg/wasm_auth_client_bg.wasm') },
+      { type: 'CompiledWasm', path: path.join(root, 'pkg/wasm_auth_admin_bg.wasm') },
     ],
     compatibilityDate: '2026-04-01',
     // No lookup of Cloudflare's request metadata: only the package registries are reachable.
