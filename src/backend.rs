@@ -15,8 +15,14 @@
 use std::fmt;
 
 use crate::error::{AuthError, ErrorCode};
+use crate::link::RecoveryLink;
 use crate::need::Need;
 use crate::session::{Session, User};
+
+/// `unsupported`: what a platform has no operation for.
+pub fn unsupported(what: &str) -> AuthError {
+    AuthError::new(ErrorCode::Unsupported, format!("{what} is not available on this platform"))
+}
 
 /// Sign-out reach (GoTrue's `scope`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,10 +71,10 @@ impl fmt::Debug for PasswordChange<'_> {
 /// How a recovery is proven: what the user brings back from the email.
 #[derive(Clone)]
 pub enum Proof {
-    /// The code typed from the email, for this address.
+    /// The code typed from the email (or the credential a platform's link carries).
     Code {
-        /// The address (validated).
-        email: String,
+        /// The address, validated, when known (the caller's, or the one held since the request).
+        email: Option<String>,
         /// The code as typed; its shape is the platform's to check.
         code: String,
     },
@@ -84,6 +90,15 @@ impl fmt::Debug for Proof {
             Proof::Link(_) => f.write_str("Link(<redacted>)"),
         }
     }
+}
+
+/// What a password change gave: the user, and for platforms that issue new tokens with it
+/// (the old ones stop working), the new session.
+pub enum Updated {
+    /// The updated user; the session goes on.
+    User(User),
+    /// A new session for the same user.
+    Session(Session),
 }
 
 /// What verifying a recovery proof gave.
@@ -121,18 +136,33 @@ pub trait Backend: 'static {
         let _ = (held, password);
         Need::err(AuthError::new(ErrorCode::InvalidOtp, "This platform does not hold reset credentials"))
     }
+    /// What a link the user followed or pasted carries (GoTrue's formats by default).
+    fn parse_link(&self, url: &str) -> Option<RecoveryLink> {
+        crate::link::parse(url)
+    }
     /// Exchanges a PKCE code from the link's redirect, with the verifier kept since the request.
-    fn exchange_code(&self, auth_code: &str, code_verifier: &str) -> Need<Session>;
+    fn exchange_code(&self, auth_code: &str, code_verifier: &str) -> Need<Session> {
+        let _ = (auth_code, code_verifier);
+        Need::err(unsupported("A PKCE link"))
+    }
     /// Signs in with email and password.
     fn sign_in_with_password(&self, email: &str, password: &str) -> Need<Session>;
-    /// Swaps a refresh token for a new session state.
-    fn refresh(&self, refresh_token: &str) -> Need<Session>;
+    /// Swaps the session's refresh token for a new session state.
+    fn refresh(&self, session: &Session) -> Need<Session>;
     /// The user as the server has it now.
-    fn get_user(&self, access_token: &str) -> Need<User>;
-    /// Changes the password of the signed-in user; answers the updated user.
-    fn update_password(&self, access_token: &str, change: PasswordChange<'_>) -> Need<User>;
+    fn get_user(&self, session: &Session) -> Need<User>;
+    /// Whether the server itself checks `current_password` (then it is required, and sent with
+    /// the change); otherwise the core proves it by signing in with it first.
+    fn checks_current_password(&self) -> bool {
+        false
+    }
+    /// Changes the password of the signed-in user.
+    fn update_password(&self, session: &Session, change: PasswordChange<'_>) -> Need<Updated>;
     /// Sends the reauthentication nonce.
-    fn reauthenticate(&self, access_token: &str) -> Need<()>;
+    fn reauthenticate(&self, session: &Session) -> Need<()> {
+        let _ = session;
+        Need::err(unsupported("reauthenticate()"))
+    }
     /// Ends sessions on the server.
-    fn sign_out(&self, access_token: &str, scope: SignOutScope) -> Need<()>;
+    fn sign_out(&self, session: &Session, scope: SignOutScope) -> Need<()>;
 }

@@ -14,11 +14,11 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use crate::backend::{Backend, Credential, PasswordChange, Proof, SignOutScope, Verified};
+use crate::backend::{Backend, Credential, PasswordChange, Proof, SignOutScope, Updated, Verified};
 use crate::error::{AuthError, ErrorCode, Result};
 use crate::flight::Flight;
 use crate::http::Host;
-use crate::link::{self, RecoveryLink};
+use crate::link::RecoveryLink;
 use crate::need::{Need, RefreshFlight};
 use crate::pkce;
 use crate::session::{Session, User};
@@ -198,6 +198,11 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
         }
     }
 
+    /// What a link carries, read the platform's way (nothing is sent).
+    pub fn parse_link(&self, url: &str) -> Option<RecoveryLink> {
+        self.backend.parse_link(url)
+    }
+
     /// Adds a listener; returns its id for [`Self::unsubscribe`].
     pub fn subscribe(&self, listener: Listener) -> u32 {
         let id = self.next_listener_id.get();
@@ -250,16 +255,13 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     pub fn verify_recovery(self: &Rc<Self>, proof: RecoveryProof) -> Need<Option<Session>> {
         let proof = match proof {
             RecoveryProof::Code { email, code } => {
-                let email = match email {
-                    Some(email) => validate::email("email", &email),
-                    None => self
-                        .pending_recovery_email()
-                        .ok_or_else(|| AuthError::invalid_input("email", "is required (no password reset was requested from this client)")),
-                };
-                match email {
-                    Ok(email) => Proof::Code { email, code },
+                // The caller's address, else the one held since the request; whether one is
+                // needed at all is the platform's to say.
+                let email = match email.map(|e| validate::email("email", &e)).transpose() {
+                    Ok(email) => email.or_else(|| self.pending_recovery_email()),
                     Err(e) => return Need::err(e),
-                }
+                };
+                Proof::Code { email, code }
             }
             RecoveryProof::TokenHash(hash) => Proof::Link(hash),
         };
@@ -287,7 +289,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
         let session = self.localize(session);
         let other_user = self.session.borrow().as_ref().is_some_and(|current| current.user.id() != session.user.id());
         if other_user {
-            return self.backend.sign_out(&session.access_token, SignOutScope::Local).then(|_| Need::err(session_conflict()));
+            return self.backend.sign_out(&session, SignOutScope::Local).then(|_| Need::err(session_conflict()));
         }
         self.forget_recovery_email();
         self.commit(Some(session.clone()), event);
@@ -301,8 +303,9 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     /// [`PENDING_FLOW_SECONDS`] or `accept_tokens` is set, and a session of another user than the
     /// one signed in here is never adopted (`session_conflict`): see README, "Security".
     pub fn handle_redirect(self: &Rc<Self>, url: &str, accept_tokens: bool) -> Need<Option<Session>> {
-        match link::parse(url) {
+        match self.backend.parse_link(url) {
             None => Need::ok(None),
+            Some(RecoveryLink::Credential(code)) => self.verify_recovery(RecoveryProof::Code { email: None, code }),
             Some(RecoveryLink::Error { code, description }) => Need::err(crate::error::from_redirect(&code, &description)),
             Some(RecoveryLink::TokenHash(hash)) => self.verify_recovery(RecoveryProof::TokenHash(hash)),
             Some(RecoveryLink::Code(code)) => {
@@ -330,7 +333,9 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
                     ));
                 }
                 let me = self.clone();
-                self.backend.get_user(&access_token).and_then(move |user| {
+                // Only the token is needed to ask who it belongs to.
+                let probe = Session { access_token: access_token.clone(), refresh_token: refresh_token.clone(), expires_at, expires_in, token_type: "bearer".into(), user: User::unknown() };
+                self.backend.get_user(&probe).and_then(move |user| {
                     if me.session.borrow().as_ref().is_some_and(|current| current.user.id() != user.id()) {
                         // Someone else's tokens: not ours to end.
                         return Need::err(session_conflict());
@@ -390,13 +395,17 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
                 user
             });
         }
+        if current.is_none() && self.backend.checks_current_password() && self.session.borrow().is_some() {
+            return Need::err(AuthError::new(ErrorCode::CurrentPasswordRequired, "currentPassword: this platform requires the current password to change it"));
+        }
         let (password, current) = (password.to_string(), current.map(str::to_string));
         let me = self.clone();
         self.usable_session().and_then(move |session| {
             // GoTrue checks current_password only when configured to; a sign-in with it proves
             // it whatever the configuration. The extra session ends with the password change.
+            // Platforms that check it themselves get it with the change instead.
             let probe: Need<Option<Session>> = match &current {
-                Some(current) => {
+                Some(current) if !me.backend.checks_current_password() => {
                     let email = session.user.email().unwrap_or_default().to_string();
                     me.backend.sign_in_with_password(&email, current).then(|result| match result {
                         Ok(probe) => Need::ok(Some(probe)),
@@ -406,15 +415,15 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
                         Err(e) => Need::err(e),
                     })
                 }
-                None => Need::ok(None),
+                _ => Need::ok(None),
             };
             probe.and_then(move |probe| {
                 let change = PasswordChange { password: &password, current_password: current.as_deref(), nonce: nonce.as_deref() };
                 let me2 = me.clone();
-                me.backend.update_password(&session.access_token, change).then(move |result| {
+                me.backend.update_password(&session, change).then(move |result| {
                     // A failed change leaves no extra session behind.
                     let cleanup = match (&result, &probe) {
-                        (Err(_), Some(probe)) => me2.backend.sign_out(&probe.access_token, SignOutScope::Local),
+                        (Err(_), Some(probe)) => me2.backend.sign_out(probe, SignOutScope::Local),
                         _ => Need::ok(()),
                     };
                     cleanup.then(move |_| me2.user_changed(result).into())
@@ -439,14 +448,14 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     pub fn user(self: &Rc<Self>) -> Need<User> {
         let me = self.clone();
         self.usable_session().and_then(move |session| {
-            me.backend.get_user(&session.access_token).then(move |result| me.user_read(result).into())
+            me.backend.get_user(&session).then(move |result| me.user_read(result).into())
         })
     }
 
     /// Asks the server to email a reauthentication nonce.
     pub fn reauthenticate(self: &Rc<Self>) -> Need<()> {
         let me = self.clone();
-        self.usable_session().and_then(move |session| me.backend.reauthenticate(&session.access_token).then(move |result| me.forget_session_if_gone(result).into()))
+        self.usable_session().and_then(move |session| me.backend.reauthenticate(&session).then(move |result| me.forget_session_if_gone(result).into()))
     }
 
     /// Signs out. `Local` and `Global` always end the session here, even when the server cannot
@@ -460,7 +469,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
             };
         };
         let me = self.clone();
-        self.backend.sign_out(&session.access_token, scope).then(move |result| {
+        self.backend.sign_out(&session, scope).then(move |result| {
             let result = match result {
                 Err(e) if e.code == ErrorCode::NotAuthenticated && scope != SignOutScope::Others => Ok(()),
                 other => other,
@@ -510,7 +519,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     /// refused refresh token ends the session only once the access token has expired.
     fn refresh(self: &Rc<Self>, session: Session, attempt: usize) -> Need<Session> {
         let me = self.clone();
-        self.backend.refresh(&session.refresh_token).then(move |result| match result {
+        self.backend.refresh(&session).then(move |result| match result {
             Ok(fresh) => me.refreshed(&session, fresh).into(),
             Err(error) if is_transient(&error) && attempt < REFRESH_RETRY_DELAYS_MS.len() => {
                 let delay = REFRESH_RETRY_DELAYS_MS[attempt];
@@ -592,12 +601,21 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
         result
     }
 
-    /// The server's answer to a change of the user: adopted (USER_UPDATED), or a session the
-    /// server no longer knows forgotten.
-    fn user_changed(&self, result: Result<User>) -> Result<User> {
-        let user = self.forget_session_if_gone(result)?;
-        self.update_cached_user(user.clone());
-        Ok(user)
+    /// The server's answer to a password change: adopted (USER_UPDATED) — a new session where
+    /// the platform issued one —, or a session the server no longer knows forgotten.
+    fn user_changed(&self, result: Result<Updated>) -> Result<User> {
+        match self.forget_session_if_gone(result)? {
+            Updated::User(user) => {
+                self.update_cached_user(user.clone());
+                Ok(user)
+            }
+            Updated::Session(session) => {
+                let session = self.localize(session);
+                let user = session.user.clone();
+                self.commit(Some(session), AuthEvent::UserUpdated);
+                Ok(user)
+            }
+        }
     }
 
     /// The server's view of the user: the cached copy follows it when it differs.

@@ -56,6 +56,8 @@ pub enum ErrorCode {
     /// A redirect carried session tokens this client did not ask for (no pending request, no
     /// opt-in); nothing changed.
     UnsolicitedSession,
+    /// The platform has no such operation (a sign-out scope, reauthentication, PKCE links).
+    Unsupported,
 }
 
 impl ErrorCode {
@@ -85,6 +87,7 @@ impl ErrorCode {
             ErrorCode::UnsafeEnvironment => "unsafe_environment",
             ErrorCode::SessionConflict => "session_conflict",
             ErrorCode::UnsolicitedSession => "unsolicited_session",
+            ErrorCode::Unsupported => "unsupported",
         }
     }
 }

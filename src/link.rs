@@ -16,6 +16,9 @@ pub enum RecoveryLink {
         /// Its description.
         description: String,
     },
+    /// A platform's reset credential (Firebase's `oobCode`, PocketBase's token), for
+    /// `verifyOtp({ token })`.
+    Credential(String),
     /// Tokens of an implicit-flow redirect (`#access_token=…&type=recovery`).
     Session {
         /// The access token.
@@ -37,6 +40,7 @@ impl std::fmt::Debug for RecoveryLink {
         match self {
             RecoveryLink::TokenHash(_) => f.write_str("TokenHash(<redacted>)"),
             RecoveryLink::Code(_) => f.write_str("Code(<redacted>)"),
+            RecoveryLink::Credential(_) => f.write_str("Credential(<redacted>)"),
             RecoveryLink::Error { code, description } => f.debug_struct("Error").field("code", code).field("description", description).finish(),
             RecoveryLink::Session { expires_at, kind, .. } => {
                 f.debug_struct("Session").field("tokens", &"<redacted>").field("expires_at", expires_at).field("kind", kind).finish()
@@ -73,11 +77,19 @@ pub fn parse(url: &str) -> Option<RecoveryLink> {
     get("code").map(RecoveryLink::Code)
 }
 
-/// Parameters that carry secrets or one-shot results in auth redirects.
-const AUTH_PARAMS: [&str; 13] = [
+/// Parameters that carry secrets or one-shot results in auth redirects (GoTrue's, Firebase's
+/// `oobCode` and `apiKey`).
+const AUTH_PARAMS: [&str; 15] = [
     "access_token", "refresh_token", "expires_at", "expires_in", "token_type", "token", "token_hash", "code", "type", "error",
-    "error_code", "error_description", "sb",
+    "error_code", "error_description", "sb", "oobCode", "apiKey",
 ];
+
+/// The value of the first query or fragment parameter `key` in `url`, decoded.
+pub fn param(url: &str, key: &str) -> Option<String> {
+    let (before_fragment, fragment) = url.trim().split_once('#').unwrap_or((url, ""));
+    let query = before_fragment.split_once('?').map_or("", |(_, q)| q);
+    pairs(query).into_iter().chain(pairs(split_route(fragment).1)).find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| !v.is_empty())
+}
 
 /// A fragment as hash routers write it, `#/route?a=1&b=2`: the route (`/route?`, with its `?`)
 /// and the parameters. A fragment without a route is all parameters.

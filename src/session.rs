@@ -22,6 +22,12 @@ impl User {
         Some(User { id: id.to_string(), email: value.str_field("email").map(str::to_string), json: value.stringify() })
     }
 
+    /// A placeholder for a session whose user is not known yet (its token is about to be
+    /// asked about). Never stored or shown.
+    pub fn unknown() -> User {
+        User { id: String::new(), email: None, json: "{}".into() }
+    }
+
     /// The user's id.
     pub fn id(&self) -> &str {
         &self.id

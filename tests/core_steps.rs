@@ -9,7 +9,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_auth_client::api::GoTrue;
-use wasm_auth_client::backend::{Backend, Credential, PasswordChange, Proof, SignOutScope, Verified};
+use wasm_auth_client::backend::{Backend, Credential, PasswordChange, Proof, SignOutScope, Updated, Verified};
 use wasm_auth_client::core::{AuthCore, AuthEvent, RecoveryProof};
 use wasm_auth_client::error::ErrorCode;
 use wasm_auth_client::http::{Host, HttpRequest, HttpResponse, TransportError};
@@ -327,26 +327,24 @@ impl Backend for Ticketed {
         let sign_in = self.0.sign_in_with_password(held.email.as_deref().unwrap_or_default(), password);
         Need::send(request, move |_| sign_in)
     }
-    fn exchange_code(&self, code: &str, verifier: &str) -> Need<Session> {
-        self.0.exchange_code(code, verifier)
-    }
     fn sign_in_with_password(&self, email: &str, password: &str) -> Need<Session> {
         self.0.sign_in_with_password(email, password)
     }
-    fn refresh(&self, token: &str) -> Need<Session> {
-        self.0.refresh(token)
+    fn refresh(&self, session: &Session) -> Need<Session> {
+        self.0.refresh(session)
     }
-    fn get_user(&self, token: &str) -> Need<User> {
-        self.0.get_user(token)
+    fn get_user(&self, session: &Session) -> Need<User> {
+        self.0.get_user(session)
     }
-    fn update_password(&self, token: &str, change: PasswordChange<'_>) -> Need<User> {
-        self.0.update_password(token, change)
+    // Like PocketBase: the server checks the current password, sent with the change.
+    fn checks_current_password(&self) -> bool {
+        true
     }
-    fn reauthenticate(&self, token: &str) -> Need<()> {
-        self.0.reauthenticate(token)
+    fn update_password(&self, session: &Session, change: PasswordChange<'_>) -> Need<Updated> {
+        self.0.update_password(session, change)
     }
-    fn sign_out(&self, token: &str, scope: SignOutScope) -> Need<()> {
-        self.0.sign_out(token, scope)
+    fn sign_out(&self, session: &Session, scope: SignOutScope) -> Need<()> {
+        self.0.sign_out(session, scope)
     }
 }
 
@@ -369,9 +367,13 @@ fn a_held_credential_completes_the_reset_and_ends_signed_in() {
     assert_eq!(user.email(), Some("ann@test.io"));
     assert_eq!(t.core.cached_user().unwrap().email(), Some("ann@test.io"));
     assert_eq!(*t.events.borrow(), vec!["USER_UPDATED"]);
-    // The credential was used up: the next change needs a session.
-    let (request, _) = sent(t.core.update_password("another-password-1", None, None));
-    assert_eq!(request.method, "PUT");
+    // The credential was used up: the next change is of the signed-in user's password, and this
+    // platform wants the current one — refused before the network without it.
+    assert_eq!(failed(t.core.update_password("another-password-1", None, None)), ErrorCode::CurrentPasswordRequired);
+    let (request, _) = sent(t.core.update_password("another-password-1", Some("brand-new-password-1"), None));
+    assert_eq!(request.method, "PUT", "no probe sign-in: the server checks it");
+    assert!(request.body.as_deref().unwrap().contains("\"current_password\":\"brand-new-password-1\""));
+    assert_eq!(failed(t.core.reauthenticate()), ErrorCode::Unsupported);
 }
 
 #[test]

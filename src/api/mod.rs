@@ -9,7 +9,7 @@ mod token;
 mod user;
 mod verify;
 
-use crate::backend::{Backend, PasswordChange, Proof, SignOutScope, Verified};
+use crate::backend::{Backend, PasswordChange, Proof, SignOutScope, Updated, Verified};
 use crate::error::{self, AuthError, ErrorBody, ErrorCode, ErrorResponse, Result};
 use crate::http::{HttpRequest, HttpResponse, TransportError};
 use crate::json::JsonValue;
@@ -139,10 +139,15 @@ impl Backend for GoTrue {
     /// The 6-digit code with its email, or the link's token hash; both answer a recovery session.
     fn verify_recovery(&self, proof: Proof) -> Need<Verified> {
         let request = match proof {
-            Proof::Code { email, code } => match validate::otp("token", &code) {
-                Ok(code) => verify::with_code(self, &email, &code),
-                Err(e) => return Need::err(e),
-            },
+            Proof::Code { email, code } => {
+                let Some(email) = email else {
+                    return Need::err(AuthError::invalid_input("email", "is required (no password reset was requested from this client)"));
+                };
+                match validate::otp("token", &code) {
+                    Ok(code) => verify::with_code(self, &email, &code),
+                    Err(e) => return Need::err(e),
+                }
+            }
             Proof::Link(hash) => match validate::token_hash("tokenHash", &hash) {
                 Ok(hash) => verify::with_token_hash(self, &hash),
                 Err(e) => return Need::err(e),
@@ -159,24 +164,24 @@ impl Backend for GoTrue {
         self.call_session(token::password(self, email, password))
     }
 
-    fn refresh(&self, refresh_token: &str) -> Need<Session> {
-        self.call_session(token::refresh(self, refresh_token))
+    fn refresh(&self, session: &Session) -> Need<Session> {
+        self.call_session(token::refresh(self, &session.refresh_token))
     }
 
-    fn get_user(&self, access_token: &str) -> Need<User> {
-        self.call_user(user::get(self, access_token))
+    fn get_user(&self, session: &Session) -> Need<User> {
+        self.call_user(user::get(self, &session.access_token))
     }
 
-    fn update_password(&self, access_token: &str, change: PasswordChange<'_>) -> Need<User> {
-        self.call_user(user::update_password(self, access_token, change))
+    fn update_password(&self, session: &Session, change: PasswordChange<'_>) -> Need<Updated> {
+        self.call_user(user::update_password(self, &session.access_token, change)).map(Updated::User)
     }
 
-    fn reauthenticate(&self, access_token: &str) -> Need<()> {
-        self.call_unit(user::reauthenticate(self, access_token))
+    fn reauthenticate(&self, session: &Session) -> Need<()> {
+        self.call_unit(user::reauthenticate(self, &session.access_token))
     }
 
-    fn sign_out(&self, access_token: &str, scope: SignOutScope) -> Need<()> {
-        self.call_unit(logout::request(self, access_token, scope))
+    fn sign_out(&self, session: &Session, scope: SignOutScope) -> Need<()> {
+        self.call_unit(logout::request(self, &session.access_token, scope))
     }
 }
 
@@ -226,7 +231,7 @@ pub(crate) mod tests {
 
     #[test]
     fn malformed_codes_and_hashes_are_refused_before_a_request() {
-        for proof in [Proof::Code { email: "a@b.co".into(), code: "12345".into() }, Proof::Link("nope".into())] {
+        for proof in [Proof::Code { email: Some("a@b.co".into()), code: "12345".into() }, Proof::Link("nope".into()), Proof::Code { email: None, code: "123456".into() }] {
             match gotrue().verify_recovery(proof) {
                 Need::Done(Err(e)) => assert_eq!(e.code, ErrorCode::InvalidInput),
                 _ => panic!("a request would be sent"),

@@ -188,8 +188,9 @@ impl AuthClient {
         let set = |key: &str, value: &str| {
             let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
         };
-        match link::parse(&url) {
+        match self.core.parse_link(&url) {
             Some(RecoveryLink::TokenHash(hash)) => set("tokenHash", &hash),
+            Some(RecoveryLink::Credential(token)) => set("token", &token),
             Some(RecoveryLink::Code(code)) => set("code", &code),
             Some(RecoveryLink::Error { code, description }) => {
                 let mapped = crate::error::from_redirect(&code, &description);

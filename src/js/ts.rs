@@ -130,6 +130,8 @@ export interface Session {
 export type RecoveryLink =
   | { tokenHash: string }
   | { code: string }
+  /** A platform's reset credential (Firebase's oobCode, PocketBase's token): `verifyOtp({ token })`. */
+  | { token: string }
   | { error: AuthErrorCode; serverCode: string; description: string };
 
 export type AuthEvent = 'SIGNED_IN' | 'PASSWORD_RECOVERY' | 'USER_UPDATED' | 'TOKEN_REFRESHED' | 'SIGNED_OUT';
@@ -142,7 +144,7 @@ export type AuthErrorCode =
   | 'reauthentication_needed' | 'invalid_nonce' | 'rate_limited' | 'user_banned'
   | 'email_not_confirmed' | 'invalid_code' | 'network_error' | 'timeout' | 'server_error'
   | 'unexpected_response' | 'request_failed' | 'storage_error' | 'unsafe_environment'
-  | 'session_conflict' | 'unsolicited_session';
+  | 'session_conflict' | 'unsolicited_session' | 'unsupported';
 
 // Calls without their optional argument (trailing optional parameters wasm-bindgen cannot express).
 export interface AuthClient {
