@@ -30,6 +30,7 @@ pub mod pkce;
 pub mod session;
 pub mod storage;
 pub mod validate;
+pub mod wire;
 
 #[cfg(target_arch = "wasm32")]
 mod js;

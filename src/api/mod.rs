@@ -10,10 +10,11 @@ mod user;
 mod verify;
 
 use crate::backend::{Backend, PasswordChange, Proof, SignOutScope, Updated, Verified};
-use crate::error::{self, AuthError, ErrorBody, ErrorCode, ErrorResponse, Result};
-use crate::http::{HttpRequest, HttpResponse, TransportError};
+use crate::error::{self, AuthError, ErrorBody, ErrorResponse};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::wire::{self, unexpected};
 use crate::json::JsonValue;
-use crate::need::{Need, Reply};
+use crate::need::Need;
 use crate::session::{Session, SessionRecord, User};
 use crate::validate;
 
@@ -66,16 +67,14 @@ impl GoTrue {
         Some(body.stringify())
     }
 
-    /// Sends `request` and checks the status; a success's response. An error's text never
-    /// repeats a credential of the request (a proxy may echo what it got).
+    /// Sends `request`; a success's response, or GoTrue's error for it.
     pub(crate) fn exchange(&self, request: HttpRequest) -> Need<HttpResponse> {
-        let secrets = request_secrets(&request);
-        Need::send(request, move |reply| Need::Done(check(reply, &secrets)))
+        wire::exchange(request, read_error)
     }
 
     /// A JSON answer.
     pub(crate) fn call(&self, request: HttpRequest) -> Need<JsonValue> {
-        self.exchange(request).and_then(|response| Need::Done(JsonValue::parse(&response.body).ok_or_else(|| unexpected(response.status))))
+        wire::call(request, read_error)
     }
 
     /// A token response. Its expiry is placed in the host's clock by the core (`localize`):
@@ -93,42 +92,14 @@ impl GoTrue {
     }
 }
 
-/// The status check and error mapping of one answer.
-fn check(reply: Reply, secrets: &[String]) -> Result<HttpResponse> {
-    let response = reply.map_err(|e| match e {
-        TransportError::Network => AuthError::new(ErrorCode::NetworkError, "The auth server could not be reached"),
-        TransportError::Timeout => AuthError::new(ErrorCode::Timeout, "The auth server did not answer in time"),
-    })?;
-    if (200..300).contains(&response.status) {
-        return Ok(response);
-    }
-    let mut error = error::from_response(ErrorResponse {
+/// GoTrue's error bodies (both versions), its `x-sb-error-code` header, proxies' pages.
+fn read_error(response: &HttpResponse) -> AuthError {
+    error::from_response(ErrorResponse {
         status: response.status,
         error_code_header: response.error_code_header.as_deref(),
         retry_after_header: response.retry_after_header.as_deref(),
         body: JsonValue::parse(&response.body).map(|v| ErrorBody::from_json(&v)),
-    });
-    error.redact(secrets);
-    Err(error)
-}
-
-/// What a request carried that must not come back in an error: header values (the API key,
-/// the bearer token) and every string in the JSON body (passwords, codes, tokens).
-fn request_secrets(request: &HttpRequest) -> Vec<String> {
-    let mut secrets: Vec<String> = request.headers.iter().map(|(_, v)| v.strip_prefix("Bearer ").unwrap_or(v).to_string()).collect();
-    if let Some(JsonValue::Object(members)) = request.body.as_deref().and_then(JsonValue::parse) {
-        secrets.extend(members.into_iter().filter_map(|(_, v)| match v {
-            JsonValue::String(s) => Some(s),
-            _ => None,
-        }));
-    }
-    secrets
-}
-
-fn unexpected(status: u16) -> AuthError {
-    let mut e = AuthError::new(ErrorCode::UnexpectedResponse, "The auth server's answer could not be understood");
-    e.status = status;
-    e
+    })
 }
 
 impl Backend for GoTrue {
@@ -185,18 +156,6 @@ impl Backend for GoTrue {
     }
 }
 
-/// Query-string encoding of one value.
-fn encode_query_value(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -225,15 +184,10 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn query_values_are_escaped() {
-        assert_eq!(encode_query_value("http://a.b/c?d=e&f"), "http%3A%2F%2Fa.b%2Fc%3Fd%3De%26f");
-    }
-
-    #[test]
     fn malformed_codes_and_hashes_are_refused_before_a_request() {
         for proof in [Proof::Code { email: Some("a@b.co".into()), code: "12345".into() }, Proof::Link("nope".into()), Proof::Code { email: None, code: "123456".into() }] {
             match gotrue().verify_recovery(proof) {
-                Need::Done(Err(e)) => assert_eq!(e.code, ErrorCode::InvalidInput),
+                Need::Done(Err(e)) => assert_eq!(e.code, crate::error::ErrorCode::InvalidInput),
                 _ => panic!("a request would be sent"),
             }
         }

@@ -1,6 +1,7 @@
 //! `POST /recover`: the recovery email (docs/protocol/gotrue.md §5.1).
 
-use super::{encode_query_value, paths, GoTrue};
+use super::{paths, GoTrue};
+use crate::wire::encode_query_value;
 use crate::http::HttpRequest;
 use crate::json::JsonValue;
 

@@ -1,0 +1,86 @@
+//! What every protocol module shares: sending a request and checking its answer. Transport
+//! failures become `network_error`/`timeout`, a 2xx answer goes on, and any other answer is read
+//! by the platform's own error mapping — then stripped of whatever the request carried, because
+//! servers and proxies sometimes echo it.
+
+use crate::error::{AuthError, ErrorCode, Result};
+use crate::http::{HttpRequest, HttpResponse, TransportError};
+use crate::json::JsonValue;
+use crate::need::{Need, Reply};
+
+/// A platform's reading of a non-2xx answer.
+pub type ErrorReader = fn(&HttpResponse) -> AuthError;
+
+/// Sends `request`; the answer if it is a 2xx, else the platform's error for it.
+pub fn exchange(request: HttpRequest, read_error: ErrorReader) -> Need<HttpResponse> {
+    let secrets = request_secrets(&request);
+    Need::send(request, move |reply| Need::Done(check(reply, read_error, &secrets)))
+}
+
+/// Sends `request` and parses a 2xx answer as JSON.
+pub fn call(request: HttpRequest, read_error: ErrorReader) -> Need<JsonValue> {
+    exchange(request, read_error).and_then(|response| Need::Done(JsonValue::parse(&response.body).ok_or_else(|| unexpected(response.status))))
+}
+
+fn check(reply: Reply, read_error: ErrorReader, secrets: &[String]) -> Result<HttpResponse> {
+    let response = reply.map_err(|e| match e {
+        TransportError::Network => AuthError::new(ErrorCode::NetworkError, "The auth server could not be reached"),
+        TransportError::Timeout => AuthError::new(ErrorCode::Timeout, "The auth server did not answer in time"),
+    })?;
+    if (200..300).contains(&response.status) {
+        return Ok(response);
+    }
+    let mut error = read_error(&response);
+    error.redact(secrets);
+    Err(error)
+}
+
+/// What a request carried that must not come back in an error: header values (the API key,
+/// the bearer token) and every string in the JSON body (passwords, codes, tokens).
+fn request_secrets(request: &HttpRequest) -> Vec<String> {
+    let mut secrets: Vec<String> = request.headers.iter().map(|(_, v)| v.strip_prefix("Bearer ").unwrap_or(v).to_string()).collect();
+    if let Some(JsonValue::Object(members)) = request.body.as_deref().and_then(JsonValue::parse) {
+        secrets.extend(members.into_iter().filter_map(|(_, v)| match v {
+            JsonValue::String(s) => Some(s),
+            _ => None,
+        }));
+    }
+    // Keys in the query too: some platforms put the API key in the URL (not every value: a
+    // `grant_type=password` must not redact the word "password" from messages).
+    if let Some((_, query)) = request.url.split_once('?') {
+        let keyed = query.split('&').filter_map(|pair| pair.split_once('=')).filter(|(k, _)| matches!(*k, "key" | "apikey" | "apiKey" | "token"));
+        secrets.extend(keyed.map(|(_, v)| v.to_string()));
+    }
+    secrets
+}
+
+/// An answer that could not be understood.
+pub fn unexpected(status: u16) -> AuthError {
+    let mut e = AuthError::new(ErrorCode::UnexpectedResponse, "The auth server's answer could not be understood");
+    e.status = status;
+    e
+}
+
+/// Query-string encoding of one value.
+pub fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => {
+                out.push('%');
+                out.push(char::from(b"0123456789ABCDEF"[usize::from(b >> 4)]));
+                out.push(char::from(b"0123456789ABCDEF"[usize::from(b & 0xf)]));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn query_values_are_escaped() {
+        assert_eq!(super::encode_query_value("http://a.b/c?d=e&f é"), "http%3A%2F%2Fa.b%2Fc%3Fd%3De%26f%20%C3%A9");
+    }
+}
