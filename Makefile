@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PORT ?= 9999
 DEVSERVER := target/debug/auth-devserver
 
-.PHONY: setup devserver pkg bench test test-lint test-rust test-conformance test-package test-matrix test-runtimes test-wasm test-e2e demo
+.PHONY: setup devserver pkg bench test test-lint test-rust test-conformance test-package test-matrix test-runtimes test-wasm test-e2e test-platforms demo
 
 setup:
 	@scripts/setup.sh
@@ -20,12 +20,15 @@ pkg: setup
 ## the fault and bad-input matrices in Node and Chromium, the client as wasm in Chromium and
 ## Node, the example API in workerd, Deno, Bun and Node, the demo page and two-tab sync end to end.
 test: setup
-	$(MAKE) --no-print-directory test-lint test-rust test-conformance test-package test-matrix test-runtimes test-wasm test-e2e
+	$(MAKE) --no-print-directory test-lint test-rust test-conformance test-package test-matrix test-runtimes test-wasm test-e2e test-platforms
 
 # Clippy, warnings as errors, natively (client and devserver) and for wasm32 (the client as shipped).
 test-lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --all-targets -- -D warnings
+	for platform in firebase; do \
+	  cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --no-default-features --features client,$$platform -- -D warnings || exit 1; \
+	done
 
 test-rust:
 	cargo test --workspace
@@ -47,6 +50,11 @@ test-wasm: devserver
 	PATH="$$PWD/node_modules/.bin:$$PATH" CHROMEDRIVER=/usr/bin/chromedriver \
 	  scripts/with-devserver.sh wasm-pack test --headless --chrome -- --test web
 	PATH="$$PWD/node_modules/.bin:$$PATH" scripts/with-devserver.sh wasm-pack test --node -- --test node
+
+## The platform contract against the real servers (Firebase Auth emulator, PocketBase), in
+## Node and in headless Chromium, through a fault proxy.
+test-platforms: devserver pkg
+	node --test tests/platforms/
 
 ## The demo in headless Chromium; screenshots in build/screenshots/.
 test-e2e: devserver pkg

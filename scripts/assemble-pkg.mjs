@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { transformSync } from 'esbuild';
 import { shippedFiles } from './shipped-files.mjs';
+import { entries, entryFiles, entrySources } from './entries.mjs';
 
 const cargo = readFileSync('Cargo.toml', 'utf8');
 const version = cargo.match(/^version = "([^"]+)"/m)[1];
@@ -15,8 +16,32 @@ const license = cargo.match(/^license = "([^"]+)"/m)[1];
 for (const file of readdirSync('pkg-template')) {
   if (file !== 'package.json') copyFileSync(`pkg-template/${file}`, `pkg/${file}`);
 }
+// The entries' loaders and types, and the package's `exports` and `files`.
 const manifest = JSON.parse(readFileSync('pkg-template/package.json', 'utf8'));
-writeFileSync('pkg/package.json', JSON.stringify({ name: manifest.name, version, license, ...manifest }, null, 2) + '\n');
+const exportsMap = {};
+const files = ['auth-error.js', 'snippets/', 'README.md'];
+const sideEffects = [];
+for (const entry of entries) {
+  const names = entryFiles(entry);
+  const sources = entrySources(entry);
+  for (const kind of ['browser', 'node', 'workerd']) writeFileSync(`pkg/${names[kind]}`, sources[kind]);
+  if (entry.name) {
+    // The main entry's types are pkg-template/index.d.ts (it declares AuthError).
+    const types = entry.exports.includes('AdminClient')
+      ? ['AdminClientOptions', 'CreateUserRequest', 'GeneratedRecoveryLink', 'User', 'AuthErrorCode']
+      : ['AuthClientOptions', 'ClientOptions', 'PlatformOptions', 'StorageKind', 'StorageLike', 'PasswordResetRequest', 'VerifyOtpRequest',
+         'UpdatePasswordRequest', 'SignInRequest', 'SignOutOptions', 'HandleRedirectOptions', 'Session', 'User', 'RecoveryLink', 'AuthEvent',
+         'AuthChangeCallback', 'AuthErrorCode'];
+    writeFileSync(`pkg/${names.types}`, `export { ${entry.exports.join(', ')} } from './${entry.glue}.js';\nexport type { ${types.join(', ')} } from './${entry.glue}.js';\nexport { AuthError } from './index.js';\n`);
+  }
+  const conditions = { types: `./${names.types}`, workerd: `./${names.workerd}`, deno: `./${names.browser}`, bun: `./${names.node}`, node: `./${names.node}`, default: `./${names.browser}` };
+  exportsMap[entry.name ? `./${entry.name}` : '.'] = conditions;
+  files.push(names.browser, names.node, names.workerd, names.types, `${entry.glue}.js`, `${entry.glue}.d.ts`, `${entry.glue}_bg.wasm`, `${entry.glue}_bg.wasm.d.ts`);
+  sideEffects.push(`./${names.browser}`, `./${names.node}`, `./${names.workerd}`);
+}
+exportsMap['./wasm'] = './wasm_auth_client_bg.wasm';
+exportsMap['./package.json'] = './package.json';
+writeFileSync('pkg/package.json', JSON.stringify({ name: manifest.name, version, license, ...manifest, exports: exportsMap, files, sideEffects }, null, 2) + '\n');
 
 // Minified in place: whitespace, comments and local names only (exports, import paths and
 // property names — which wasm-bindgen's imports object relies on — stay as they are).

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the publishable npm package into pkg/, one wasm per entry:
-#   wasm_auth_client  the AuthClient (feature `client`): the browser entry and its node/workerd twins
-#   wasm_auth_admin   the AdminClient (feature `admin`): `wasm-auth-client/admin`, for servers
+#   wasm_auth_client    the AuthClient for GoTrue: the main entry
+#   wasm_auth_firebase  the AuthClient for Firebase Authentication: `wasm-auth-client/firebase`
+#   wasm_auth_admin     GoTrue's AdminClient: `wasm-auth-client/admin`, for servers
+# (scripts/entries.mjs lists them for the loaders and package.json).
 # Each: cargo on the pinned nightly (scripts/shipped-toolchain) with std rebuilt for size and
 # panics that abort at once, then wasm-bindgen and wasm-opt (npm binaryen 132: Debian's 108
 # corrupts current wasm-bindgen output). Then the entries, types and package.json from
@@ -29,7 +31,8 @@ build() { # <out-name> <cargo feature>
   cp "$out/$name/$name.js" "$out/$name/$name.d.ts" "$out/$name/${name}_bg.wasm.d.ts" pkg/
   cp -r "$out/$name/snippets" pkg/
 }
-build wasm_auth_client client
+build wasm_auth_client client,gotrue
+build wasm_auth_firebase client,firebase
 build wasm_auth_admin admin
 
 node scripts/assemble-pkg.mjs

@@ -472,6 +472,9 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
         self.backend.sign_out(&session, scope).then(move |result| {
             let result = match result {
                 Err(e) if e.code == ErrorCode::NotAuthenticated && scope != SignOutScope::Others => Ok(()),
+                // A scope the platform lacks changes nothing: the caller asked for more than a
+                // local sign-out, and quietly doing less would be worse than saying so.
+                Err(e) if e.code == ErrorCode::Unsupported => return Need::err(e),
                 other => other,
             };
             match scope {

@@ -21,6 +21,7 @@ pub mod backend;
 pub mod core;
 pub mod error;
 pub mod fields;
+pub mod firebase;
 pub mod flight;
 pub mod http;
 pub mod json;

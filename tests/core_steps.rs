@@ -343,8 +343,12 @@ impl Backend for Ticketed {
     fn update_password(&self, session: &Session, change: PasswordChange<'_>) -> Need<Updated> {
         self.0.update_password(session, change)
     }
-    fn sign_out(&self, session: &Session, scope: SignOutScope) -> Need<()> {
-        self.0.sign_out(session, scope)
+    fn sign_out(&self, _session: &Session, scope: SignOutScope) -> Need<()> {
+        // Sessions here are the client's own: nothing to revoke on a server.
+        match scope {
+            SignOutScope::Local => Need::ok(()),
+            _ => Need::err(wasm_auth_client::backend::unsupported("signing out other sessions")),
+        }
     }
 }
 
@@ -374,6 +378,23 @@ fn a_held_credential_completes_the_reset_and_ends_signed_in() {
     assert_eq!(request.method, "PUT", "no probe sign-in: the server checks it");
     assert!(request.body.as_deref().unwrap().contains("\"current_password\":\"brand-new-password-1\""));
     assert_eq!(failed(t.core.reauthenticate()), ErrorCode::Unsupported);
+}
+
+#[test]
+fn a_scope_the_platform_lacks_is_refused_and_changes_nothing() {
+    let store = SharedStore::default();
+    let t = tab_with(Ticketed(GoTrue::new("https://auth.test", None, vec![])), &store);
+    signed_in(&t);
+    t.events.borrow_mut().clear();
+    for scope in [SignOutScope::Global, SignOutScope::Others] {
+        assert_eq!(failed(t.core.sign_out(scope)), ErrorCode::Unsupported);
+        assert!(t.core.cached_user().is_some(), "still signed in after {scope:?}");
+        assert!(store.get("k").unwrap().is_some(), "the record is kept");
+    }
+    assert!(t.events.borrow().is_empty());
+    done(t.core.sign_out(SignOutScope::Local));
+    assert!(t.core.cached_user().is_none());
+    assert_eq!(*t.events.borrow(), vec!["SIGNED_OUT"]);
 }
 
 #[test]

@@ -6,8 +6,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::{auto_refresh, host, input, js_error, storage, tab_sync, timeout_option, user_to_js, DEFAULT_TIMEOUT_MS};
-use crate::api::GoTrue;
+use super::{auto_refresh, host, input, js_error, platform, storage, tab_sync, timeout_option, user_to_js, DEFAULT_TIMEOUT_MS};
 use crate::backend::SignOutScope;
 use crate::core::{AuthCore, AuthEvent, RecoveryProof, ResetFlow};
 use crate::error::{AuthError, ErrorCode};
@@ -16,7 +15,7 @@ use crate::need::{drive, Need};
 use crate::session::{Session, User};
 use crate::storage::{Keys, MemoryStore, Store, DEFAULT_STORAGE_KEY};
 
-pub(crate) type Core = AuthCore<GoTrue, host::JsHost>;
+pub(crate) type Core = AuthCore<platform::Platform, host::JsHost>;
 
 /// The session as JavaScript sees it (camelCase; the user object as GoTrue sent it).
 fn session_to_js(session: &Session) -> JsValue {
@@ -79,14 +78,7 @@ impl AuthClient {
         let options = input::object(options, "options")?;
         let url = input::string(&options, "url")?;
         crate::validate::url("url", &url)?;
-        let api_key = input::optional_string(&options, "apiKey")?;
-        if let Some(key) = &api_key {
-            if key.is_empty() {
-                return Err(AuthError::invalid_input("apiKey", "must not be empty"));
-            }
-            crate::validate::header("apiKey", "apikey", key)?;
-        }
-        let headers = input::string_record(&options, "headers")?;
+        let api = platform::from_options(&options, &url)?;
         let timeout_ms = timeout_option(&options)?.unwrap_or(DEFAULT_TIMEOUT_MS);
         let storage_key = input::optional_string(&options, "storageKey")?.unwrap_or_else(|| DEFAULT_STORAGE_KEY.to_string());
         if storage_key.is_empty() {
@@ -98,7 +90,6 @@ impl AuthClient {
             v if v.is_undefined() || v.is_null() => true,
             v => v.as_bool().ok_or_else(|| AuthError::invalid_input("autoRefresh", "must be a boolean"))?,
         };
-        let api = GoTrue::new(&url, api_key.as_deref(), headers);
         let io = host::Fetch { timeout_ms };
         let core = AuthCore::new(api, host::JsHost, chosen.store, keys.clone());
         let user_js: Rc<std::cell::RefCell<Option<JsValue>>> = Rc::default();

@@ -13,6 +13,8 @@ mod error;
 mod host;
 mod input;
 #[cfg(feature = "client")]
+mod platform;
+#[cfg(feature = "client")]
 mod storage;
 #[cfg(feature = "client")]
 mod tab_sync;

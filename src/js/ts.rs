@@ -3,6 +3,59 @@
 
 use wasm_bindgen::prelude::*;
 
+/// The options every platform's client takes, beside its own (`PlatformOptions`).
+#[wasm_bindgen(typescript_custom_section)]
+const COMMON_OPTIONS: &'static str = r#"
+export interface ClientOptions {
+  storage?: StorageKind | StorageLike;
+  /** Prefix of the storage keys. Default `wasm-auth-client`. */
+  storageKey?: string;
+  /** Per-request timeout. Default 10000. */
+  timeoutMs?: number;
+  /** Refresh in the background before the token expires (paused while the tab is hidden). Default true. */
+  autoRefresh?: boolean;
+}
+export type AuthClientOptions = ClientOptions & PlatformOptions;
+"#;
+
+#[cfg(feature = "gotrue")]
+#[wasm_bindgen(typescript_custom_section)]
+const PLATFORM_OPTIONS: &'static str = r#"
+/** Supabase Auth (GoTrue). */
+export interface PlatformOptions {
+  /** The auth root: `https://<ref>.supabase.co/auth/v1`, or the devserver's URL. */
+  url: string;
+  /** The project's anon key, sent as `apikey` (required by hosted Supabase). */
+  apiKey?: string;
+  /** Extra headers for every request. */
+  headers?: Record<string, string>;
+}
+"#;
+
+#[cfg(feature = "firebase")]
+#[wasm_bindgen(typescript_custom_section)]
+const PLATFORM_OPTIONS: &'static str = r#"
+/** Firebase Authentication. */
+export interface PlatformOptions {
+  /** `https://identitytoolkit.googleapis.com`, or the Auth emulator's address (`http://127.0.0.1:9099`). */
+  url: string;
+  /** The project's Web API key. */
+  apiKey: string;
+}
+"#;
+
+#[cfg(feature = "pocketbase")]
+#[wasm_bindgen(typescript_custom_section)]
+const PLATFORM_OPTIONS: &'static str = r#"
+/** PocketBase. */
+export interface PlatformOptions {
+  /** The server's address, e.g. `http://127.0.0.1:8090`. */
+  url: string;
+  /** The auth collection. Default `users`. */
+  collection?: string;
+}
+"#;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 /** Where the session record is kept. Default: 'session' in browser documents, else 'memory'. */
@@ -13,22 +66,6 @@ export interface StorageLike {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
   removeItem(key: string): void;
-}
-
-export interface AuthClientOptions {
-  /** The auth root: `https://<ref>.supabase.co/auth/v1`, or the devserver's URL. */
-  url: string;
-  /** The project's anon key, sent as `apikey` (required by hosted Supabase). */
-  apiKey?: string;
-  storage?: StorageKind | StorageLike;
-  /** Prefix of the storage keys. Default `wasm-auth-client`. */
-  storageKey?: string;
-  /** Extra headers for every request. */
-  headers?: Record<string, string>;
-  /** Per-request timeout. Default 10000. */
-  timeoutMs?: number;
-  /** Refresh in the background before the token expires (paused while the tab is hidden). Default true. */
-  autoRefresh?: boolean;
 }
 
 export interface AdminClientOptions {

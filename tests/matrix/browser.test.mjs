@@ -1,5 +1,5 @@
 // The fault and bad-input matrices (scenarios.mjs) in headless Chromium: the devserver serves
-// this folder and the package; each row runs inside the page.
+// tests/ (this folder and the shared checks) and the package; each row runs inside the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -13,9 +13,9 @@ let page;
 let closedUrl;
 
 before(async () => {
-  server = await startDevserver({}, ['--www', path.join(root, 'tests/matrix'), '--pkg', path.join(root, 'pkg')]);
+  server = await startDevserver({}, ['--www', path.join(root, 'tests'), '--pkg', path.join(root, 'pkg')]);
   browser = await launchChromium();
-  page = await openPage(browser, server.url);
+  page = await openPage(browser, `${server.url}/matrix/`);
   closedUrl = await closedPortUrl();
 });
 
@@ -28,7 +28,7 @@ for (const row of rows) {
   test(row.name, async () => {
     await page.evaluate(async ([name, closedUrl]) => {
       const [{ AuthClient, isAuthError }, { AdminClient }] = await Promise.all([import('/pkg/index.js'), import('/pkg/admin.js')]);
-      const { run } = await import('/scenarios.mjs');
+      const { run } = await import('/matrix/scenarios.mjs');
       await run(name, { AuthClient, AdminClient, isAuthError, url: location.origin, closedUrl });
     }, [row.name, closedUrl]);
   });

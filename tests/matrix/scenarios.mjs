@@ -1,32 +1,9 @@
 // The fault matrix and the bad-input matrix: each row runs unchanged in Node (node.test.mjs)
 // and in headless Chromium (browser.test.mjs) against a real devserver, faults injected through
 // its /_dev/faults. Plain ES module, no Node built-ins: it is served to the browser as is.
+import { check, equal, expectCode } from '../support/checks.mjs';
 
 // ---- helpers -------------------------------------------------------------------------------
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-function equal(actual, expected, what) {
-  check(Object.is(actual, expected), `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
-async function rejection(promise, what) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error(`${what}: expected a rejection`);
-}
-
-async function expectCode(promise, code, what) {
-  const error = await rejection(promise, what);
-  check(error?.name === 'AuthError', `${what}: not an AuthError: ${error}`);
-  equal(error.code, code, `${what} code`);
-  return error;
-}
 
 /** The devserver's /_dev/ aids over fetch. */
 function dev(url) {

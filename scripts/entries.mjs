@@ -1,0 +1,53 @@
+// The package's entries: each a wasm of its own (scripts/build-pkg.sh builds them), loaded the
+// way each runtime can. `name` is the subpath (`wasm-auth-client/<name>`; '' for the main one).
+export const entries = [
+  { name: '', glue: 'wasm_auth_client', exports: ['AuthClient', 'isAuthError'], about: 'Supabase Auth (GoTrue): the default entry' },
+  { name: 'firebase', glue: 'wasm_auth_firebase', exports: ['AuthClient', 'isAuthError'], about: 'Firebase Authentication' },
+  { name: 'admin', glue: 'wasm_auth_admin', exports: ['AdminClient', 'isAuthError'], about: "GoTrue's AdminClient, for servers: never in a browser entry" },
+];
+
+/** The three files of an entry: browsers, bundlers and Deno; Node and Bun; Cloudflare workerd. */
+export function entryFiles(entry) {
+  const base = entry.name || 'index';
+  const dash = entry.name ? `${entry.name}-` : '';
+  return { browser: `${base}.js`, node: `${dash}node.js`, workerd: `${dash}workerd.js`, types: `${base}.d.ts` };
+}
+
+export function entrySources(entry) {
+  const { glue, exports } = entry;
+  const names = exports.join(', ');
+  return {
+    // Nothing imported statically: the .wasm download starts at once, beside the JS modules,
+    // and compiles while it streams (WebAssembly.instantiateStreaming in the glue).
+    browser: `// ${entry.about}.
+const wasm = fetch(new URL('./${glue}_bg.wasm', import.meta.url));
+// Handled when init awaits it; this only keeps an early failure from counting as unhandled.
+wasm.catch(() => {});
+const [glue, errors] = await Promise.all([import('./${glue}.js'), import('./auth-error.js')]);
+await glue.default({ module_or_path: wasm });
+glue.__setAuthErrorClass(errors.AuthError);
+export const { ${names} } = glue;
+export const { AuthError } = errors;
+`,
+    // Node's fetch cannot read file: URLs: the .wasm is read from disk.
+    node: `// ${entry.about}, for Node.js and Bun.
+import { readFileSync } from 'node:fs';
+import { initSync, __setAuthErrorClass } from './${glue}.js';
+import { AuthError } from './auth-error.js';
+initSync({ module: readFileSync(new URL('./${glue}_bg.wasm', import.meta.url)) });
+__setAuthErrorClass(AuthError);
+export { ${names} } from './${glue}.js';
+export { AuthError };
+`,
+    // workerd cannot compile wasm from bytes at run time: the .wasm is imported as a module.
+    workerd: `// ${entry.about}, for Cloudflare workerd.
+import wasmModule from './${glue}_bg.wasm';
+import { initSync, __setAuthErrorClass } from './${glue}.js';
+import { AuthError } from './auth-error.js';
+initSync({ module: wasmModule });
+__setAuthErrorClass(AuthError);
+export { ${names} } from './${glue}.js';
+export { AuthError };
+`,
+  };
+}

@@ -1,0 +1,45 @@
+//! Which platform this build's `AuthClient` speaks, chosen by cargo feature (one per entry, so an
+//! app ships only its platform's protocol), and how its options are read.
+
+use wasm_bindgen::JsValue;
+
+use super::input;
+use crate::error::AuthError;
+
+#[cfg(any(
+    all(feature = "gotrue", feature = "firebase"),
+    all(feature = "gotrue", feature = "pocketbase"),
+    all(feature = "firebase", feature = "pocketbase"),
+    not(any(feature = "gotrue", feature = "firebase", feature = "pocketbase"))
+))]
+compile_error!("the `client` feature needs exactly one platform: `gotrue`, `firebase` or `pocketbase`");
+
+/// GoTrue: `{ url, apiKey?, headers? }`.
+#[cfg(feature = "gotrue")]
+pub type Platform = crate::api::GoTrue;
+
+#[cfg(feature = "gotrue")]
+pub fn from_options(options: &JsValue, url: &str) -> Result<Platform, AuthError> {
+    let api_key = input::optional_string(options, "apiKey")?;
+    if let Some(key) = &api_key {
+        if key.is_empty() {
+            return Err(AuthError::invalid_input("apiKey", "must not be empty"));
+        }
+        crate::validate::header("apiKey", "apikey", key)?;
+    }
+    let headers = input::string_record(options, "headers")?;
+    Ok(crate::api::GoTrue::new(url, api_key.as_deref(), headers))
+}
+
+/// Firebase: `{ url, apiKey }` — `url` the Identity Toolkit root or the emulator's address.
+#[cfg(feature = "firebase")]
+pub type Platform = crate::firebase::Firebase;
+
+#[cfg(feature = "firebase")]
+pub fn from_options(options: &JsValue, url: &str) -> Result<Platform, AuthError> {
+    let api_key = input::string(options, "apiKey")?;
+    if api_key.is_empty() || !api_key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(AuthError::invalid_input("apiKey", "must be the project's Web API key"));
+    }
+    Ok(crate::firebase::Firebase::new(url, &api_key))
+}

@@ -1,0 +1,216 @@
+// The contract every platform's AuthClient keeps, as scenarios run against the platform's real
+// server (through a fault proxy), in Node and in headless Chromium alike. Plain ES module with no
+// Node built-ins: the browser runner imports it as is.
+//
+// A platform is described by an object (see firebase-platform.mjs):
+//   name, options            client options reaching the server through the proxy
+//   signUp(email, password)  an account to play with
+//   lastReset(email)         the newest reset credential sent: { token, link }
+//   checksCredentialEarly    verifyOtp asks the server (Firebase) or only holds the credential
+//   requiresCurrentPassword  a signed-in change needs currentPassword (PocketBase)
+//   serverScopes             sign-out scopes the server can apply besides 'local'
+//   proxy                    { url, fault(f), clearFaults(), requests(), clearRequests() }
+import { check, equal, expectCode } from '../support/checks.mjs';
+
+const PASSWORD = 'first-password-1';
+const NEW_PASSWORD = 'second-password-2';
+
+let counter = 0;
+const freshEmail = (tag) => `${tag}-${Date.now()}-${(counter += 1)}-${Math.random().toString(36).slice(2, 7)}@platform.test`;
+
+/** A signed-up address and a client for it, with its events recorded. */
+async function setup(ctx, options = {}) {
+  const email = freshEmail(ctx.platform.name);
+  await ctx.platform.signUp(email, PASSWORD);
+  const map = new Map();
+  const storage = { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, String(v)), removeItem: (k) => void map.delete(k) };
+  const auth = new ctx.AuthClient({ ...ctx.platform.options, storage, autoRefresh: false, ...options });
+  const events = [];
+  auth.onAuthChange((event) => events.push(event));
+  return { email, auth, events, map };
+}
+
+/** Signs in with a fresh client: proves which password works. */
+async function signInWorks(ctx, email, password) {
+  const auth = new ctx.AuthClient({ ...ctx.platform.options, storage: 'memory', autoRefresh: false });
+  try {
+    await auth.signInWithEmail({ email, password });
+    return true;
+  } catch (error) {
+    if (error.code === 'invalid_credentials') return false;
+    throw error;
+  }
+}
+
+/** The reset from the emailed credential to the new password, by `prove(auth, reset)`. */
+async function resetWith(ctx, prove) {
+  const { email, auth, events } = await setup(ctx);
+  equal(await auth.requestPasswordReset({ email }), undefined, 'requestPasswordReset resolves');
+  const reset = await ctx.platform.lastReset(email);
+  check(reset?.token, 'the server sent a reset credential');
+  const verified = await prove(auth, reset, email);
+  equal(verified, null, 'no session until the new password is set');
+  equal(auth.getCachedUser(), null, 'nobody signed in yet');
+  equal(events, [], 'no event yet');
+  equal(await auth.updatePassword({ password: NEW_PASSWORD }), undefined, 'updatePassword resolves');
+  equal(auth.getCachedUser()?.email, email, 'signed in with the new password');
+  equal(events, ['USER_UPDATED'], 'events');
+  check(await signInWorks(ctx, email, NEW_PASSWORD), 'the new password works');
+  check(!(await signInWorks(ctx, email, PASSWORD)), 'the old one does not');
+  return { email, auth, reset };
+}
+
+export const scenarios = [
+  {
+    name: 'reset with the emailed credential: verifyOtp holds it, updatePassword completes it and signs in',
+    run: (ctx) => resetWith(ctx, (auth, reset) => auth.verifyOtp({ token: reset.token, type: 'recovery' })),
+  },
+  {
+    name: 'reset with the link: parseRecoveryLink reads it, handleRedirect consumes it',
+    run: async (ctx) => {
+      await resetWith(ctx, (auth, reset) => {
+        equal(auth.parseRecoveryLink(reset.link), { token: reset.token }, 'parseRecoveryLink');
+        return auth.handleRedirect(reset.link);
+      });
+    },
+  },
+  {
+    name: 'a used or wrong credential is invalid_otp and changes nothing',
+    run: async (ctx) => {
+      const { email, reset } = await resetWith(ctx, (auth, r) => auth.verifyOtp({ token: r.token, type: 'recovery' }));
+      const auth = new ctx.AuthClient({ ...ctx.platform.options, storage: 'memory', autoRefresh: false });
+      for (const token of [reset.token, `${reset.token}x`]) {
+        const attempt = auth.verifyOtp({ token, type: 'recovery' });
+        if (ctx.platform.checksCredentialEarly) {
+          await expectCode(attempt, 'invalid_otp', 'verifyOtp');
+        } else {
+          equal(await attempt, null, 'held without a check');
+          await expectCode(auth.updatePassword({ password: 'third-password-3' }), 'invalid_otp', 'updatePassword');
+        }
+      }
+      check(await signInWorks(ctx, email, NEW_PASSWORD), 'the password did not change');
+    },
+  },
+  {
+    name: 'unknown addresses get the same answer as known ones',
+    run: async (ctx) => {
+      const auth = new ctx.AuthClient({ ...ctx.platform.options, storage: 'memory', autoRefresh: false });
+      equal(await auth.requestPasswordReset({ email: freshEmail('nobody') }), undefined, 'unknown address');
+    },
+  },
+  {
+    name: 'a weak password is weak_password, and the credential still works after',
+    run: async (ctx) => {
+      const { email, auth } = await setup(ctx);
+      await auth.requestPasswordReset({ email });
+      const reset = await ctx.platform.lastReset(email);
+      await auth.verifyOtp({ token: reset.token, type: 'recovery' });
+      const weak = await expectCode(auth.updatePassword({ password: 'abc' }), 'weak_password', 'weak');
+      check(Array.isArray(weak.reasons) && weak.reasons.includes('length'), `reasons: ${weak.reasons}`);
+      // Verify again (the platform may need it) and finish.
+      await auth.verifyOtp({ token: reset.token, type: 'recovery' });
+      await auth.updatePassword({ password: NEW_PASSWORD });
+      check(await signInWorks(ctx, email, NEW_PASSWORD), 'finished after the weak attempt');
+    },
+  },
+  {
+    name: 'signed in: change the password with and without the current one',
+    run: async (ctx) => {
+      const { email, auth } = await setup(ctx);
+      await auth.signInWithEmail({ email, password: PASSWORD });
+      if (ctx.platform.requiresCurrentPassword) {
+        await ctx.platform.proxy.clearRequests();
+        await expectCode(auth.updatePassword({ password: NEW_PASSWORD }), 'current_password_required', 'no current password');
+        equal(await ctx.platform.proxy.requests(), [], 'refused before any request');
+      } else {
+        await auth.updatePassword({ password: NEW_PASSWORD });
+        check(await signInWorks(ctx, email, NEW_PASSWORD), 'changed without the current password');
+      }
+      const current = ctx.platform.requiresCurrentPassword ? PASSWORD : NEW_PASSWORD;
+      await expectCode(auth.updatePassword({ password: 'third-password-3', currentPassword: 'not-the-password-0' }), 'invalid_current_password', 'wrong current');
+      await auth.updatePassword({ password: 'third-password-3', currentPassword: current });
+      check(await signInWorks(ctx, email, 'third-password-3'), 'changed with the current password');
+      equal((await auth.getUser()).email, email, 'the session goes on after the change');
+    },
+  },
+  {
+    name: 'sign-out ends the session here; other scopes as the platform has them',
+    run: async (ctx) => {
+      const { email, auth, events, map } = await setup(ctx);
+      await auth.signInWithEmail({ email, password: PASSWORD });
+      for (const scope of ['global', 'others']) {
+        if (!ctx.platform.serverScopes.includes(scope)) await expectCode(auth.signOut({ scope }), 'unsupported', `scope ${scope}`);
+      }
+      await auth.signOut();
+      equal(auth.getCachedUser(), null, 'signed out');
+      equal(events.at(-1), 'SIGNED_OUT', 'event');
+      equal(map.has('wasm-auth-client'), false, 'record removed');
+      await expectCode(auth.getUser(), 'not_authenticated', 'getUser after sign-out');
+    },
+  },
+  {
+    name: 'an expiring session is refreshed once, for every caller',
+    run: async (ctx) => {
+      const { email, auth, map } = await setup(ctx);
+      const first = await auth.signInWithEmail({ email, password: PASSWORD });
+      const record = JSON.parse(map.get('wasm-auth-client'));
+      map.set('wasm-auth-client', JSON.stringify({ ...record, expires_at: Date.now() / 1000 + 20 }));
+      const reloaded = new ctx.AuthClient({ ...ctx.platform.options, storage: { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, v), removeItem: (k) => void map.delete(k) }, autoRefresh: false });
+      const events = [];
+      reloaded.onAuthChange((event) => events.push(event));
+      await ctx.platform.proxy.clearRequests();
+      const sessions = await Promise.all([reloaded.getSession(), reloaded.getSession(), reloaded.getUser()]);
+      // Tokens minted within the same second may be byte-equal (the emulator's are unsigned), so
+      // the proof of a refresh is the new lifetime and the one request below.
+      check(sessions[0].expiresAt > Date.now() / 1000 + 600, `a fresh lifetime: ${sessions[0].expiresAt}`);
+      check(typeof first.accessToken === 'string', 'signed in');
+      equal(sessions[0].accessToken, sessions[1].accessToken, 'the same for both callers');
+      equal(sessions[2].email, email, 'getUser with the new token');
+      const refreshes = (await ctx.platform.proxy.requests()).filter((r) => ctx.platform.isRefresh(r.path));
+      equal(refreshes.length, 1, 'refresh requests');
+      equal(events[0], 'TOKEN_REFRESHED', 'event');
+    },
+  },
+  {
+    name: 'not_authenticated before any request, and bad input before any request',
+    run: async (ctx) => {
+      const auth = new ctx.AuthClient({ ...ctx.platform.options, storage: 'memory', autoRefresh: false });
+      await ctx.platform.proxy.clearRequests();
+      await expectCode(auth.updatePassword({ password: NEW_PASSWORD }), 'not_authenticated', 'updatePassword');
+      await expectCode(auth.getUser(), 'not_authenticated', 'getUser');
+      await expectCode(auth.requestPasswordReset({ email: 'not-an-email' }), 'invalid_input', 'bad email');
+      await expectCode(auth.verifyOtp({ token: 'a b', type: 'recovery' }), 'invalid_input', 'bad token');
+      await expectCode(auth.signInWithEmail({ email: 'a@b.co', password: '' }), 'invalid_input', 'empty password');
+      equal(await ctx.platform.proxy.requests(), [], 'no request');
+    },
+  },
+  {
+    name: 'faults: server down, timeout, 5xx, a malformed answer — typed errors, the session kept',
+    run: async (ctx) => {
+      const down = new ctx.AuthClient({ ...ctx.platform.options, url: ctx.closedUrl, storage: 'memory', autoRefresh: false });
+      equal((await expectCode(down.requestPasswordReset({ email: freshEmail('down') }), 'network_error', 'server down')).status, 0, 'status');
+      const { email, auth } = await setup(ctx, { timeoutMs: 400 });
+      await auth.signInWithEmail({ email, password: PASSWORD });
+      const user = ctx.platform.userPath;
+      await ctx.platform.proxy.fault({ path: user, delay_ms: 3000 });
+      await expectCode(auth.getUser(), 'timeout', 'hang');
+      await ctx.platform.proxy.fault({ path: user, status: 503, body: '<html>busy</html>', contentType: 'text/html' });
+      equal((await expectCode(auth.getUser(), 'server_error', '503')).status, 503, 'status');
+      await ctx.platform.proxy.fault({ path: user, status: 200, body: '{"users":' });
+      await expectCode(auth.getUser(), 'unexpected_response', 'truncated');
+      equal(auth.getCachedUser()?.email, email, 'session kept');
+      equal((await auth.getUser()).email, email, 'works again');
+    },
+  },
+];
+
+/** Runs one scenario by name (the browser runner calls this inside the page). */
+export async function run(name, ctx) {
+  const scenario = scenarios.find((s) => s.name === name);
+  check(scenario, `no scenario ${name}`);
+  try {
+    await scenario.run(ctx);
+  } finally {
+    await ctx.platform.proxy.clearFaults();
+  }
+}

@@ -1,0 +1,58 @@
+// Runs contract.mjs for one platform twice: with the package's Node entry, and inside headless
+// Chromium with its browser entry (the devserver serves tests/ and pkg/ to the page only).
+import { test, before, after, describe } from 'node:test';
+import path from 'node:path';
+import { startDevserver, closedPortUrl, root } from '../support/devserver.mjs';
+import { launchChromium, openPage } from '../support/chromium.mjs';
+import { scenarios, run } from './contract.mjs';
+
+/**
+ * @param {object} spec
+ * @param {string} spec.entry        the package subpath (`firebase` → pkg/firebase.js, pkg/firebase-node.js)
+ * @param {string} spec.descriptor   the browser-safe module in this folder exporting `platform(where)`
+ * @param {() => Promise<{ where: object, stop: () => Promise<void> }>} spec.start  the real server(s)
+ */
+export function contractSuites({ entry, descriptor, start }) {
+  let started;
+  let closedUrl;
+  let node;
+  let platform;
+  before(async () => {
+    started = await start();
+    closedUrl = await closedPortUrl();
+    node = await import(path.join(root, `pkg/${entry}-node.js`));
+    platform = (await import(`./${descriptor}`)).platform;
+  });
+  after(() => started?.stop());
+
+  describe('Node', () => {
+    for (const scenario of scenarios) {
+      test(scenario.name, () => run(scenario.name, { AuthClient: node.AuthClient, isAuthError: node.isAuthError, platform: platform(started.where), closedUrl }));
+    }
+  });
+
+  describe('Chromium', () => {
+    let server;
+    let browser;
+    let page;
+    before(async () => {
+      server = await startDevserver({}, ['--www', path.join(root, 'tests'), '--pkg', path.join(root, 'pkg')]);
+      browser = await launchChromium();
+      page = await openPage(browser, `${server.url}/platforms/`);
+    });
+    after(async () => {
+      await browser?.close();
+      await server?.stop();
+    });
+    for (const scenario of scenarios) {
+      test(scenario.name, async () => {
+        await page.evaluate(async ([name, entry, descriptor, where, closedUrl]) => {
+          const { AuthClient, isAuthError } = await import(`/pkg/${entry}.js`);
+          const { run } = await import('/platforms/contract.mjs');
+          const { platform } = await import(`/platforms/${descriptor}`);
+          await run(name, { AuthClient, isAuthError, platform: platform(where), closedUrl });
+        }, [scenario.name, entry, descriptor, started.where, closedUrl]);
+      });
+    }
+  });
+}
