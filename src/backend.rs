@@ -24,6 +24,14 @@ pub fn unsupported(what: &str) -> AuthError {
     AuthError::new(ErrorCode::Unsupported, format!("{what} is not available on this platform"))
 }
 
+/// Sign-out on a platform whose sessions a client cannot end on the server: `local` only.
+pub fn local_sign_out_only(scope: SignOutScope) -> Need<()> {
+    match scope {
+        SignOutScope::Local => Need::ok(()),
+        SignOutScope::Global | SignOutScope::Others => Need::err(unsupported(&format!("signOut({{ scope: '{}' }})", scope.as_str()))),
+    }
+}
+
 /// Sign-out reach (GoTrue's `scope`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignOutScope {

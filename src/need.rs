@@ -101,6 +101,13 @@ pub async fn drive<T, I: crate::http::Io>(mut need: Need<T>, io: &I) -> Result<T
     }
 }
 
+/// Answers the request `need` asks for with `status` and `body`: the request, and what follows.
+#[cfg(test)]
+pub(crate) fn answer<T>(need: Need<T>, status: u16, body: &str) -> (HttpRequest, Need<T>) {
+    let Need::Send(request, k) = need else { panic!("expected a request") };
+    (request, k(Ok(crate::http::HttpResponse { status, body: body.into(), ..crate::http::HttpResponse::default() })))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -115,6 +115,16 @@ pub fn token(field: &str, value: &str) -> Result<()> {
     }
 }
 
+/// A platform's reset credential as the email carried it (Firebase's `oobCode`, PocketBase's
+/// token): token characters only. Whether it is good is the platform's to say.
+pub fn reset_credential(field: &str, value: &str) -> Result<()> {
+    if is_token(value) {
+        Ok(())
+    } else {
+        Err(AuthError::invalid_input(field, "is not a reset credential from the email"))
+    }
+}
+
 /// An `http(s)://host…` URL without whitespace: the server's address, or where a link should
 /// lead (anything else is a mistake or an attack, such as `javascript:`).
 pub fn url(field: &str, value: &str) -> Result<()> {

@@ -11,8 +11,7 @@ mod accounts;
 mod errors;
 mod token;
 
-use crate::backend::{unsupported, Backend, Credential, PasswordChange, Proof, SignOutScope, Updated, Verified};
-use crate::error::AuthError;
+use crate::backend::{local_sign_out_only, unsupported, Backend, Credential, PasswordChange, Proof, SignOutScope, Updated, Verified};
 use crate::http::HttpRequest;
 use crate::json::JsonValue;
 use crate::link::{self, RecoveryLink};
@@ -85,14 +84,6 @@ fn signed_in(answer: JsonValue) -> Need<Session> {
     Need::Done(session.ok_or_else(|| unexpected(200)))
 }
 
-/// An `oobCode` as it reaches us: non-empty, a sensible length, printable ASCII.
-fn check_code(code: &str) -> Result<(), AuthError> {
-    if code.is_empty() || code.len() > 2048 || !code.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(AuthError::invalid_input("token", "is not a reset code from the email (an oobCode)"));
-    }
-    Ok(())
-}
-
 impl Backend for Firebase {
     /// `accounts:sendOobCode`. Firebase says when an address is unknown (`EMAIL_NOT_FOUND`, unless
     /// the project hides it); the client does not pass that on.
@@ -109,7 +100,7 @@ impl Backend for Firebase {
     /// `accounts:resetPassword` with the code alone: checked, not used; held for the password.
     fn verify_recovery(&self, proof: Proof) -> Need<Verified> {
         let (Proof::Code { code, .. } | Proof::Link(code)) = proof;
-        if let Err(e) = check_code(&code) {
+        if let Err(e) = crate::validate::reset_credential("token", &code) {
             return Need::err(e);
         }
         self.call(accounts::reset_password(self, &code, None)).and_then(move |answer| {
@@ -166,10 +157,7 @@ impl Backend for Firebase {
 
     /// Local only: a client cannot end Firebase sessions on the server.
     fn sign_out(&self, _: &Session, scope: SignOutScope) -> Need<()> {
-        match scope {
-            SignOutScope::Local => Need::ok(()),
-            SignOutScope::Global | SignOutScope::Others => Need::err(unsupported(&format!("signOut({{ scope: '{}' }})", scope.as_str()))),
-        }
+        local_sign_out_only(scope)
     }
 }
 
@@ -177,13 +165,7 @@ impl Backend for Firebase {
 mod tests {
     use super::*;
     use crate::error::ErrorCode;
-    use crate::http::HttpResponse;
-
-    fn answer<T>(need: Need<T>, status: u16, body: &str) -> (HttpRequest, Need<T>) {
-        let Need::Send(request, k) = need else { panic!("no request") };
-        let reply = Ok(HttpResponse { status, body: body.into(), ..HttpResponse::default() });
-        (request, k(reply))
-    }
+    use crate::need::answer;
 
     fn emulator() -> Firebase {
         Firebase::new("http://127.0.0.1:9099/", "fake-api-key")

@@ -78,7 +78,6 @@ impl AuthClient {
         let options = input::object(options, "options")?;
         let url = input::string(&options, "url")?;
         crate::validate::url("url", &url)?;
-        let api = platform::from_options(&options, &url)?;
         let timeout_ms = timeout_option(&options)?.unwrap_or(DEFAULT_TIMEOUT_MS);
         let storage_key = input::optional_string(&options, "storageKey")?.unwrap_or_else(|| DEFAULT_STORAGE_KEY.to_string());
         if storage_key.is_empty() {
@@ -90,6 +89,8 @@ impl AuthClient {
             v if v.is_undefined() || v.is_null() => true,
             v => v.as_bool().ok_or_else(|| AuthError::invalid_input("autoRefresh", "must be a boolean"))?,
         };
+        // Read last: nothing fallible after it, so no early return has a platform to drop.
+        let api = platform::from_options(&options, &url)?;
         let io = host::Fetch { timeout_ms };
         let core = AuthCore::new(api, host::JsHost, chosen.store, keys.clone());
         let user_js: Rc<std::cell::RefCell<Option<JsValue>>> = Rc::default();

@@ -43,3 +43,14 @@ pub fn from_options(options: &JsValue, url: &str) -> Result<Platform, AuthError>
     }
     Ok(crate::firebase::Firebase::new(url, &api_key))
 }
+
+/// PocketBase: `{ url, collection = 'users' }`.
+#[cfg(feature = "pocketbase")]
+pub type Platform = crate::pocketbase::PocketBase;
+
+#[cfg(feature = "pocketbase")]
+pub fn from_options(options: &JsValue, url: &str) -> Result<Platform, AuthError> {
+    let collection = input::optional_string(options, "collection")?.unwrap_or_else(|| "users".into());
+    crate::pocketbase::PocketBase::check_collection(&collection)?;
+    Ok(crate::pocketbase::PocketBase::new(url, &collection))
+}

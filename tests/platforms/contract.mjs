@@ -10,6 +10,8 @@
 //   requiresCurrentPassword  a signed-in change needs currentPassword (PocketBase)
 //   serverScopes             sign-out scopes the server can apply besides 'local'
 //   proxy                    { url, fault(f), clearFaults(), requests(), clearRequests() }
+//   expiringResets           optional: { options, signUp, lifetimeSeconds } for a place whose reset
+//                            credentials expire within seconds (scenarios marked `needs` use it)
 import { check, equal, expectCode } from '../support/checks.mjs';
 
 const PASSWORD = 'first-password-1';
@@ -31,8 +33,8 @@ async function setup(ctx, options = {}) {
 }
 
 /** Signs in with a fresh client: proves which password works. */
-async function signInWorks(ctx, email, password) {
-  const auth = new ctx.AuthClient({ ...ctx.platform.options, storage: 'memory', autoRefresh: false });
+async function signInWorks(ctx, email, password, options = ctx.platform.options) {
+  const auth = new ctx.AuthClient({ ...options, storage: 'memory', autoRefresh: false });
   try {
     await auth.signInWithEmail({ email, password });
     return true;
@@ -89,6 +91,29 @@ export const scenarios = [
         }
       }
       check(await signInWorks(ctx, email, NEW_PASSWORD), 'the password did not change');
+    },
+  },
+  {
+    name: 'an expired credential is invalid_otp and changes nothing',
+    needs: 'expiringResets',
+    run: async (ctx) => {
+      const { options, signUp, lifetimeSeconds } = ctx.platform.expiringResets;
+      const email = freshEmail('expiring');
+      await signUp(email, PASSWORD);
+      const auth = new ctx.AuthClient({ ...options, storage: 'memory', autoRefresh: false });
+      await auth.requestPasswordReset({ email });
+      const reset = await ctx.platform.lastReset(email);
+      check(reset?.token, 'a reset credential was sent');
+      await new Promise((resolve) => setTimeout(resolve, (lifetimeSeconds + 2) * 1000));
+      const attempt = auth.verifyOtp({ token: reset.token, type: 'recovery' });
+      if (ctx.platform.checksCredentialEarly) {
+        await expectCode(attempt, 'invalid_otp', 'verifyOtp');
+      } else {
+        equal(await attempt, null, 'held without a check');
+        await expectCode(auth.updatePassword({ password: NEW_PASSWORD }), 'invalid_otp', 'updatePassword');
+      }
+      equal(auth.getCachedUser(), null, 'nobody signed in');
+      check(await signInWorks(ctx, email, PASSWORD, options), 'the password did not change');
     },
   },
   {

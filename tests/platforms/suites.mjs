@@ -11,8 +11,10 @@ import { scenarios, run } from './contract.mjs';
  * @param {string} spec.entry        the package subpath (`firebase` → pkg/firebase.js, pkg/firebase-node.js)
  * @param {string} spec.descriptor   the browser-safe module in this folder exporting `platform(where)`
  * @param {() => Promise<{ where: object, stop: () => Promise<void> }>} spec.start  the real server(s)
+ * @param {Record<string, string>} [spec.lacks]  why a scenario's `needs` cannot be met here
  */
-export function contractSuites({ entry, descriptor, start }) {
+export function contractSuites({ entry, descriptor, start, lacks = {} }) {
+  const options = (scenario) => (scenario.needs && lacks[scenario.needs] ? { skip: lacks[scenario.needs] } : {});
   let started;
   let closedUrl;
   let node;
@@ -27,7 +29,7 @@ export function contractSuites({ entry, descriptor, start }) {
 
   describe('Node', () => {
     for (const scenario of scenarios) {
-      test(scenario.name, () => run(scenario.name, { AuthClient: node.AuthClient, isAuthError: node.isAuthError, platform: platform(started.where), closedUrl }));
+      test(scenario.name, options(scenario), () => run(scenario.name, { AuthClient: node.AuthClient, isAuthError: node.isAuthError, platform: platform(started.where), closedUrl }));
     }
   });
 
@@ -45,7 +47,7 @@ export function contractSuites({ entry, descriptor, start }) {
       await server?.stop();
     });
     for (const scenario of scenarios) {
-      test(scenario.name, async () => {
+      test(scenario.name, options(scenario), async () => {
         await page.evaluate(async ([name, entry, descriptor, where, closedUrl]) => {
           const { AuthClient, isAuthError } = await import(`/pkg/${entry}.js`);
           const { run } = await import('/platforms/contract.mjs');

