@@ -66,7 +66,12 @@ bench: devserver pkg
 	node --expose-gc bench/run.mjs
 
 ## The demo page on http://127.0.0.1:$(PORT), users kept in data/demo.sqlite. Ctrl-C stops it.
+## BACKEND=firebase (the Firebase Auth emulator) or BACKEND=pocketbase (PocketBase, data in
+## data/pocketbase/) runs the same page against that real server instead of the devserver.
 demo: devserver pkg
 	@mkdir -p data
-	@echo "Demo: open http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	@exec $(DEVSERVER) --port $(PORT) --db data/demo.sqlite --www www --pkg pkg
+	@if [ -n "$(BACKEND)" ] && [ "$(BACKEND)" != gotrue ]; then \
+	  exec env BACKEND="$(BACKEND)" PORT="$(PORT)" node scripts/demo.mjs; \
+	fi; \
+	echo "Demo: open http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"; \
+	exec $(DEVSERVER) --port $(PORT) --db data/demo.sqlite --www www --pkg pkg

@@ -30,7 +30,9 @@ use crate::validate;
 pub enum AuthEvent {
     /// Signed in with a password.
     SignedIn,
-    /// Signed in through a recovery code or link: time to set a new password.
+    /// A recovery code or link was verified: time to set a new password. With a recovery session
+    /// (GoTrue) the user is signed in; where the platform holds the credential instead, the
+    /// session is whatever it was (usually none).
     PasswordRecovery,
     /// The user changed (password set).
     UserUpdated,
@@ -269,8 +271,19 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
         self.backend.verify_recovery(proof).and_then(move |verified| match verified {
             Verified::Session(session) => me.adopt_verified(session, AuthEvent::PasswordRecovery).map(Some),
             Verified::Held(credential) => {
+                // As with a recovery session: a reset for another account than the one signed in
+                // here would sign that account in on completion, so it is refused.
+                let other_user = me.session.borrow().as_ref().is_some_and(|current| {
+                    !matches!((current.user.email(), credential.email.as_deref()), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b))
+                });
+                if other_user {
+                    return Need::err(session_conflict());
+                }
                 me.forget_recovery_email();
                 *me.held.borrow_mut() = Some(credential);
+                // The same cue as a recovery session gives: time for the new password.
+                let current = me.session.borrow().clone();
+                me.announce(current, AuthEvent::PasswordRecovery);
                 Need::ok(None)
             }
         })
@@ -388,11 +401,23 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
         let held = self.held.borrow_mut().take();
         if let Some(held) = held {
             let me = self.clone();
-            return self.backend.complete_recovery(held, password).map(move |session| {
-                let session = me.localize(session);
-                let user = session.user.clone();
-                me.commit(Some(session), AuthEvent::UserUpdated);
-                user
+            let kept = held.clone();
+            return self.backend.complete_recovery(held, password).then(move |result| match result {
+                Ok(session) => {
+                    let session = me.localize(session);
+                    let user = session.user.clone();
+                    me.commit(Some(session), AuthEvent::UserUpdated);
+                    Need::ok(user)
+                }
+                Err(e) => {
+                    // A refused password, a network failure: the credential was not spent and
+                    // the user tries again with it (as a recovery session outlives a weak
+                    // password). Only a credential the platform refused is dropped.
+                    if e.code != ErrorCode::InvalidOtp && me.held.borrow().is_none() {
+                        *me.held.borrow_mut() = Some(kept);
+                    }
+                    Need::err(e)
+                }
             });
         }
         if current.is_none() && self.backend.checks_current_password() && self.session.borrow().is_some() {

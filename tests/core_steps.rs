@@ -325,7 +325,11 @@ impl Backend for Ticketed {
     fn complete_recovery(&self, held: Credential, password: &str) -> Need<Session> {
         let request = HttpRequest { method: "POST", url: "https://ticket.test/reset".into(), headers: vec![], body: Some(format!("{}:{password}", held.secret)) };
         let sign_in = self.0.sign_in_with_password(held.email.as_deref().unwrap_or_default(), password);
-        Need::send(request, move |_| sign_in)
+        Need::send(request, move |reply| match reply.map(|r| r.status) {
+            Ok(200) => sign_in,
+            Ok(422) => Need::err(wasm_auth_client::error::AuthError::new(ErrorCode::WeakPassword, "too short")),
+            _ => Need::err(wasm_auth_client::error::AuthError::new(ErrorCode::InvalidOtp, "spent")),
+        })
     }
     fn sign_in_with_password(&self, email: &str, password: &str) -> Need<Session> {
         self.0.sign_in_with_password(email, password)
@@ -360,9 +364,12 @@ fn a_held_credential_completes_the_reset_and_ends_signed_in() {
     assert_eq!(check.url, "https://ticket.test/check");
     assert_eq!(done(answer(status(200, "ann@test.io"))), None, "no session yet: the credential is held");
     assert!(t.core.cached_user().is_none());
-    assert!(t.events.borrow().is_empty());
+    assert_eq!(*t.events.borrow(), vec!["PASSWORD_RECOVERY"], "the cue for the new-password step");
     assert!(!store.get("k").unwrap().is_some_and(|r| r.contains("oob-123")), "never stored");
 
+    // Refused as too weak: the credential is kept for the next try.
+    let (_, answer) = sent(t.core.update_password("short-1", None, None));
+    assert_eq!(failed(answer(status(422, ""))), ErrorCode::WeakPassword);
     let (reset, answer) = sent(t.core.update_password("brand-new-password-1", None, None));
     assert_eq!((reset.url.as_str(), reset.body.as_deref()), ("https://ticket.test/reset", Some("oob-123:brand-new-password-1")));
     let (sign_in, answer) = sent(answer(status(200, "")));
@@ -370,7 +377,7 @@ fn a_held_credential_completes_the_reset_and_ends_signed_in() {
     let user = done(answer(tokens("at-new", "rt-new")));
     assert_eq!(user.email(), Some("ann@test.io"));
     assert_eq!(t.core.cached_user().unwrap().email(), Some("ann@test.io"));
-    assert_eq!(*t.events.borrow(), vec!["USER_UPDATED"]);
+    assert_eq!(*t.events.borrow(), vec!["PASSWORD_RECOVERY", "USER_UPDATED"]);
     // The credential was used up: the next change is of the signed-in user's password, and this
     // platform wants the current one — refused before the network without it.
     assert_eq!(failed(t.core.update_password("another-password-1", None, None)), ErrorCode::CurrentPasswordRequired);
@@ -395,6 +402,24 @@ fn a_scope_the_platform_lacks_is_refused_and_changes_nothing() {
     done(t.core.sign_out(SignOutScope::Local));
     assert!(t.core.cached_user().is_none());
     assert_eq!(*t.events.borrow(), vec!["SIGNED_OUT"]);
+}
+
+#[test]
+fn a_held_credential_for_another_account_than_the_signed_in_one_is_refused() {
+    let store = SharedStore::default();
+    let t = tab_with(Ticketed(GoTrue::new("https://auth.test", None, vec![])), &store);
+    signed_in(&t);
+    t.events.borrow_mut().clear();
+    let (_, answer) = sent(t.core.verify_recovery(RecoveryProof::Code { email: None, code: "oob-bob".into() }));
+    assert_eq!(failed(answer(status(200, "bob@test.io"))), ErrorCode::SessionConflict);
+    assert!(t.events.borrow().is_empty());
+    // Nothing held: the next change is ann's own, which this platform checks on the server.
+    assert_eq!(failed(t.core.update_password("brand-new-password-1", None, None)), ErrorCode::CurrentPasswordRequired);
+    // ann's own reset, while signed in as ann, is fine.
+    let (_, answer) = sent(t.core.verify_recovery(RecoveryProof::Code { email: None, code: "oob-ann".into() }));
+    assert_eq!(done(answer(status(200, "ANN@test.io"))), None);
+    assert_eq!(*t.events.borrow(), vec!["PASSWORD_RECOVERY"]);
+    assert_eq!(t.core.cached_user().unwrap().email(), Some("ann@test.io"), "still signed in");
 }
 
 #[test]

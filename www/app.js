@@ -1,9 +1,12 @@
 // The demo: how an app builds "Forgot password?" and "Settings → change password" with
-// wasm-auth-client. Served by auth-devserver, which also answers the auth API on this origin.
-import { AuthClient, isAuthError } from '/pkg/index.js';
+// wasm-auth-client. By default served by auth-devserver, which also answers the auth API on this
+// origin; `make demo BACKEND=firebase|pocketbase` runs the same page against that real server.
+import { backendFrom } from './backends.js';
 
-const auth = new AuthClient({ url: location.origin });
 const $ = (id) => document.getElementById(id);
+const backend = backendFrom(JSON.parse($('demo-config').textContent));
+const { AuthClient, isAuthError } = await import(backend.entry);
+const auth = new AuthClient(backend.options);
 const SCREEN_KEY = 'demo:screen';
 
 // ---- screens -------------------------------------------------------------------------------
@@ -54,7 +57,7 @@ function fieldOf(error) {
 
 const FIELD_WORDS = {
   email: 'Enter a valid email address.',
-  token: 'Enter the 6-digit code from the email.',
+  token: backend.codeIsShort ? 'Enter the 6-digit code from the email.' : 'Paste the code from the email.',
   tokenHash: 'That does not look like the link from the email.',
   password: 'Enter a password (at most 72 bytes).',
   currentPassword: 'Enter your current password.',
@@ -120,7 +123,12 @@ function renderCachedUser() {
   $('cached-user').classList.toggle('on', Boolean(user));
 }
 
+// Set when a recovery code or link was verified (with GoTrue a recovery session comes with it;
+// Firebase and PocketBase hold the code until the new password).
+let recoveryStarted = false;
+
 auth.onAuthChange((event, session) => {
+  if (event === 'PASSWORD_RECOVERY') recoveryStarted = true;
   const item = document.createElement('li');
   const time = new Date().toLocaleTimeString();
   item.innerHTML = `<code></code> <span class="muted"></span>`;
@@ -138,17 +146,16 @@ async function refreshMailbox() {
     return;
   }
   try {
-    const response = await fetch(`/_dev/outbox?email=${encodeURIComponent(email)}`);
-    const mails = await response.json();
+    const mails = await backend.mailbox(email);
     list.replaceChildren();
     if (mails.length === 0) list.innerHTML = '<li class="muted">No mail for this address.</li>';
-    for (const mail of mails.reverse()) {
+    for (const mail of mails) {
       const item = document.createElement('li');
       item.className = 'mail';
       item.innerHTML = `<div class="subject"></div><div class="muted small"></div>
         <div class="otp" data-testid="mail-code"></div><div class="row"></div>`;
       item.querySelector('.subject').textContent = mail.subject;
-      item.querySelector('.muted').textContent = `to ${mail.to} · ${new Date(mail.sent_at).toLocaleTimeString()} · ${mail.kind}`;
+      item.querySelector('.muted').textContent = [`to ${mail.to}`, mail.sent_at && new Date(mail.sent_at).toLocaleTimeString(), mail.kind].filter(Boolean).join(' · ');
       item.querySelector('.otp').textContent = mail.token ?? '';
       const row = item.querySelector('.row');
       const fill = (label, code, link) => {
@@ -200,16 +207,7 @@ $('form-signup').addEventListener('submit', (event) => {
   const form = event.target;
   submitting(form, 'signup-error', async () => {
     const email = form.email.value.trim();
-    let response;
-    try {
-      response = await fetch('/signup', { method: 'POST', body: JSON.stringify({ email, password: form.password.value }) });
-    } catch {
-      throw Object.assign(new Error('offline'), { name: 'AuthError', code: 'network_error', status: 0 });
-    }
-    if (!response.ok) {
-      const body = await response.json().catch(() => ({}));
-      throw Object.assign(new Error(body.msg ?? body.message ?? 'Sign-up failed'), { name: 'AuthError', code: 'request_failed', status: response.status });
-    }
+    await backend.signUp(email, form.password.value);
     // Sign-up answers a session, but the demo signs in through the library like an app would.
     await auth.signInWithEmail({ email, password: form.password.value });
     form.reset();
@@ -226,7 +224,7 @@ $('form-forgot').addEventListener('submit', (event) => {
     resetEmail = form.email.value.trim();
     await auth.requestPasswordReset({ email: resetEmail });
     sessionStorage.setItem('demo:reset-email', resetEmail);
-    $('code-notice').textContent = `If an account exists for ${resetEmail}, we sent it a code. It works once.`;
+    $('code-notice').textContent = `If an account exists for ${resetEmail}, we sent it ${backend.codeIsShort ? 'a code' : 'a link'}. It works once.`;
     watchMailbox(resetEmail);
     show('code');
   }, { email: 'forgot-email' });
@@ -249,8 +247,10 @@ $('form-code').addEventListener('submit', (event) => {
     if (link) {
       const parsed = auth.parseRecoveryLink(link);
       if (parsed?.error) throw Object.assign(new Error(parsed.description), { name: 'AuthError', code: parsed.error, status: 0 });
-      if (!parsed?.tokenHash) throw Object.assign(new Error('tokenHash: not a recovery link'), { name: 'AuthError', code: 'invalid_input', status: 0 });
-      await auth.verifyOtp({ tokenHash: parsed.tokenHash, type: 'recovery' });
+      // GoTrue's links carry a token hash; Firebase's and PocketBase's the credential itself.
+      if (parsed?.tokenHash) await auth.verifyOtp({ tokenHash: parsed.tokenHash, type: 'recovery' });
+      else if (parsed?.token) await auth.verifyOtp({ token: parsed.token, type: 'recovery' });
+      else throw Object.assign(new Error('tokenHash: not a recovery link'), { name: 'AuthError', code: 'invalid_input', status: 0 });
     } else {
       // No email here: the client remembers the address since requestPasswordReset.
       await auth.verifyOtp({ token: form.code.value, type: 'recovery' });
@@ -344,14 +344,29 @@ $('mailbox-refresh').addEventListener('click', refreshMailbox);
 $('signup-email').addEventListener('change', (e) => watchMailbox(e.target.value));
 $('signin-email').addEventListener('change', (e) => watchMailbox(e.target.value));
 
+/** Words and controls that depend on what the platform has. */
+function adaptToBackend() {
+  document.body.dataset.backend = backend.name;
+  $('mailbox-source').textContent = backend.label;
+  if (backend.codeIsShort) return;
+  $('forgot-lead').textContent = 'Enter the email of your account. We will send a link to reset your password.';
+  $('code-label').textContent = 'Code from the email';
+  Object.assign($('code-input'), { inputMode: 'text', maxLength: 4096, placeholder: 'the code or token from the link' });
+  $('code-input').classList.remove('code');
+  $('newpassword-lead').textContent = 'Your reset code is checked and kept until you choose the new password, which signs you in.';
+  // Firebase and PocketBase sessions cannot be ended on the server from a client.
+  $('signout-others').hidden = true;
+}
+
 /** Arriving from the email link: the library consumes it and clears the address bar. */
 async function start() {
+  adaptToBackend();
   renderCachedUser();
   resetEmail = sessionStorage.getItem('demo:reset-email') ?? '';
   if (resetEmail) watchMailbox(resetEmail);
   try {
     const fromLink = await auth.handleRedirect();
-    if (fromLink) {
+    if (fromLink || recoveryStarted) {
       show('newpassword');
       return;
     }

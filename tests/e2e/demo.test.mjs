@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { launchChromium } from '../support/chromium.mjs';
 import { startDevserver, freshEmail, root } from '../support/devserver.mjs';
+import { demoSteps } from './demo-steps.mjs';
 
 const shots = path.join(root, 'build/screenshots');
 let server;
@@ -42,11 +43,7 @@ after(async () => {
 });
 
 const shot = (name) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-const visible = (id) => page.locator(`#screen-${id}`).waitFor({ state: 'visible' });
-
-async function submit(formId) {
-  await page.locator(`#${formId} button[type=submit]`).click();
-}
+const { visible, submit, says, signIn, changePassword, signUpAndOut } = demoSteps(() => page);
 
 async function newestCode() {
   await page.locator('#mailbox-refresh').click();
@@ -76,15 +73,7 @@ test('sign up, forgot password, new password, sign in, change password, offline 
   await shot('01-sign-in');
 
   // Sign up (the server's /signup), then signed in through the library.
-  await page.locator('#go-signup').click();
-  await page.fill('#signup-email', email);
-  await page.fill('#signup-password', 'first-password-1');
-  await submit('form-signup');
-  await visible('home');
-  assert.equal(await page.locator('[data-testid=cached-user]').textContent(), email);
-  await page.locator('#signout').click();
-  await visible('signin');
-  assert.equal(await page.locator('[data-testid=cached-user]').textContent(), 'signed out');
+  assert.deepEqual(await signUpAndOut(email, 'first-password-1'), { signedInAs: email, afterSignOut: 'signed out' });
 
   // Forgot password: a neutral message, the code from the mailbox panel.
   await page.fill('#signin-email', email);
@@ -124,29 +113,20 @@ test('sign up, forgot password, new password, sign in, change password, offline 
   // Sign in with the new password.
   await page.locator('#signout').click();
   await visible('signin');
-  await page.fill('#signin-email', email);
-  await page.fill('#signin-password', 'first-password-1');
-  await submit('form-signin');
-  await page.locator('#signin-error').filter({ hasText: 'Wrong email or password' }).waitFor();
-  await page.fill('#signin-password', 'second-password-2');
-  await submit('form-signin');
+  await signIn(email, 'first-password-1');
+  await says('signin-error', 'Wrong email or password');
+  await signIn(email, 'second-password-2');
   await visible('home');
 
   // Settings: a wrong current password changes nothing; the right one does.
-  await page.fill('#current-password', 'not-my-password');
-  await page.fill('#changed-password', 'third-password-3');
-  await submit('form-change');
-  await page.locator('#change-error').filter({ hasText: 'current password is not correct' }).waitFor();
-  await page.fill('#current-password', 'second-password-2');
-  await page.fill('#changed-password', 'second-password-2');
-  await submit('form-change');
-  await page.locator('#change-error').filter({ hasText: 'your current password' }).waitFor();
-  await page.fill('#current-password', 'second-password-2');
-  await page.fill('#changed-password', 'third-password-3');
-  await submit('form-change');
-  await page.locator('#home-notice').filter({ hasText: 'Password changed' }).waitFor();
+  await changePassword('not-my-password', 'third-password-3');
+  await says('change-error', 'current password is not correct');
+  await changePassword('second-password-2', 'second-password-2');
+  await says('change-error', 'your current password');
+  await changePassword('second-password-2', 'third-password-3');
+  await says('home-notice', 'Password changed');
   await page.locator('#signout-others').click();
-  await page.locator('#home-notice').filter({ hasText: 'Other devices were signed out' }).waitFor();
+  await says('home-notice', 'Other devices were signed out');
   await shot('06-settings');
 
   // The server stops mid-flow: the page says so, and works again once it is back (same port,

@@ -52,6 +52,20 @@ export async function startPocketBase({ dataDir, port } = {}) {
       });
       if (!response.ok) throw new Error(`PocketBase collection ${name}: ${response.status} ${await response.text()}`);
     },
+    /** Reset links lead to `appUrl/?token=…` (an app's page) instead of PocketBase's own UI. */
+    async pointResetLinksAt(appUrl) {
+      const authorization = await superuser();
+      const patch = (pathname, body) =>
+        fetch(`${url}${pathname}`, { method: 'PATCH', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => {
+          if (!r.ok) throw new Error(`PocketBase ${pathname}: ${r.status} ${await r.text()}`);
+          return r.json();
+        });
+      await patch('/api/settings', { meta: { appURL: appUrl } });
+      const users = await fetch(`${url}/api/collections/users`, { headers: { authorization } }).then((r) => r.json());
+      const template = users.resetPasswordTemplate;
+      const body = template.body.replace(/\{APP_URL\}[^"]*\{TOKEN\}/, '{APP_URL}/?token={TOKEN}');
+      await patch('/api/collections/users', { resetPasswordTemplate: { ...template, body } });
+    },
     async stop() {
       await server.stop();
       if (!dataDir) rmSync(dir, { recursive: true, force: true });
