@@ -12,6 +12,7 @@ import * as esbuild from 'esbuild';
 import { launchChromium } from '../tests/support/chromium.mjs';
 import { startDevserver, root } from '../tests/support/devserver.mjs';
 import { shippedFiles } from '../scripts/shipped-files.mjs';
+import { entries, entryFiles } from '../scripts/entries.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const work = path.join(root, 'build/bench');
@@ -62,7 +63,17 @@ async function measureSizes() {
     "import { getAuth, sendPasswordResetEmail, verifyPasswordResetCode, confirmPasswordReset, updatePassword, signInWithEmailAndPassword, reauthenticateWithCredential, EmailAuthProvider } from '@firebase/auth';",
     'export { initializeApp, getAuth, sendPasswordResetEmail, verifyPasswordResetCode, confirmPasswordReset, updatePassword, signInWithEmailAndPassword, reauthenticateWithCredential, EmailAuthProvider };',
   ].join('\n'));
+  // Every further platform's entry, bundled the same way: what an app on that platform ships.
+  const platforms = [];
+  for (const entry of entries.filter((e) => e.name && e.name !== 'admin')) {
+    const bundled = await bundle(`ours-${entry.name}`, `export { AuthClient, isAuthError, AuthError } from ${JSON.stringify(path.join(root, 'pkg', entryFiles(entry).browser))};\n`);
+    platforms.push({ name: entry.name, about: entry.about, size: sizes([bundled, path.join(root, `pkg/${entry.glue}_bg.wasm`)]) });
+  }
+  // The vendor's own client for PocketBase, the same calls: reset request and confirm, sign-in, refresh, update.
+  const pocketbase = await bundle('pocketbase-sdk', "import PocketBase from 'pocketbase';\nexport { PocketBase };\n");
   return {
+    platforms,
+    pocketbase: sizes([pocketbase]),
     ours: sizes(ours),
     oursBundled: sizes([oursBundle, path.join(work, 'wasm_auth_client_bg.wasm')]),
     oursBundle,
@@ -342,6 +353,8 @@ async function main() {
       `| @supabase/auth-js (whole client, esbuild --minify) | ${kb(size.authJs.raw)} | ${kb(size.authJs.gzip)} | ${kb(size.authJs.brotli)} |`,
       `| @firebase/auth (reset, verify, confirm, update, sign-in; esbuild --minify) | ${kb(size.firebase.raw)} | ${kb(size.firebase.gzip)} | ${kb(size.firebase.brotli)} |`,
       `| wasm-auth-client/admin (servers only; never in the browser entry) | ${kb(size.admin.raw)} | ${kb(size.admin.gzip)} | ${kb(size.admin.brotli)} |`,
+      ...size.platforms.map((p) => `| wasm-auth-client/${p.name} (${p.about}), bundled by esbuild --minify, plus its .wasm | ${kb(p.size.raw)} | ${kb(p.size.gzip)} | ${kb(p.size.brotli)} |`),
+      `| pocketbase JS SDK ${version('pocketbase')} (whole client, esbuild --minify; the anchor for the PocketBase entry) | ${kb(size.pocketbase.raw)} | ${kb(size.pocketbase.gzip)} | ${kb(size.pocketbase.brotli)} |`,
       '',
       `## Cold start to the first answered call without network (median [p10–p90], ${COLD_RUNS} runs): Node from \`import()\` in a fresh process; Chromium from the start of a page load in a fresh browser context`,
       '',

@@ -139,6 +139,11 @@ pub trait Backend: 'static {
     fn request_password_reset(&self, email: &str, redirect_to: Option<&str>, code_challenge: Option<&str>) -> Need<()>;
     /// Checks the proof's shape, then verifies it as far as the platform can.
     fn verify_recovery(&self, proof: Proof) -> Need<Verified>;
+    /// Whether `verify_recovery` may answer [`Verified::Held`]. A constant per platform, so that
+    /// the core's code for held credentials is left out of the entries that never hold one.
+    fn holds_credentials(&self) -> bool {
+        false
+    }
     /// Sets `password` with a held credential, then signs in with it.
     fn complete_recovery(&self, held: Credential, password: &str) -> Need<Session> {
         let _ = (held, password);
@@ -147,6 +152,10 @@ pub trait Backend: 'static {
     /// What a link the user followed or pasted carries (GoTrue's formats by default).
     fn parse_link(&self, url: &str) -> Option<RecoveryLink> {
         crate::link::parse(url)
+    }
+    /// Whether reset links can use PKCE (`flow: 'pkce'`); asked before anything is stored.
+    fn supports_pkce(&self) -> bool {
+        false
     }
     /// Exchanges a PKCE code from the link's redirect, with the verifier kept since the request.
     fn exchange_code(&self, auth_code: &str, code_verifier: &str) -> Need<Session> {

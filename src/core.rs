@@ -229,6 +229,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
         }
         let challenge = match flow {
             ResetFlow::Otp => None,
+            ResetFlow::Pkce if !self.backend.supports_pkce() => return Need::err(crate::backend::unsupported("flow: 'pkce'")),
             ResetFlow::Pkce => {
                 let Some(random) = self.host.random_bytes() else {
                     return Need::err(AuthError::new(ErrorCode::InvalidInput, "flow: 'pkce' needs crypto.getRandomValues"));
@@ -270,6 +271,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
         let me = self.clone();
         self.backend.verify_recovery(proof).and_then(move |verified| match verified {
             Verified::Session(session) => me.adopt_verified(session, AuthEvent::PasswordRecovery).map(Some),
+            Verified::Held(_) if !me.backend.holds_credentials() => Need::err(crate::wire::unexpected(200)),
             Verified::Held(credential) => {
                 // As with a recovery session: a reset for another account than the one signed in
                 // here would sign that account in on completion, so it is refused.
@@ -398,7 +400,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
             Ok(nonce) => nonce,
             Err(e) => return Need::err(e),
         };
-        let held = self.held.borrow_mut().take();
+        let held = if self.backend.holds_credentials() { self.held.borrow_mut().take() } else { None };
         if let Some(held) = held {
             let me = self.clone();
             let kept = held.clone();

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use wasm_auth_client::api::GoTrue;
 use wasm_auth_client::backend::{Backend, Credential, PasswordChange, Proof, SignOutScope, Updated, Verified};
-use wasm_auth_client::core::{AuthCore, AuthEvent, RecoveryProof};
+use wasm_auth_client::core::{AuthCore, AuthEvent, RecoveryProof, ResetFlow};
 use wasm_auth_client::error::ErrorCode;
 use wasm_auth_client::http::{Host, HttpRequest, HttpResponse, TransportError};
 use wasm_auth_client::json::JsonValue;
@@ -322,6 +322,9 @@ impl Backend for Ticketed {
             _ => Need::err(wasm_auth_client::error::AuthError::new(ErrorCode::InvalidOtp, "wrong code")),
         })
     }
+    fn holds_credentials(&self) -> bool {
+        true
+    }
     fn complete_recovery(&self, held: Credential, password: &str) -> Need<Session> {
         let request = HttpRequest { method: "POST", url: "https://ticket.test/reset".into(), headers: vec![], body: Some(format!("{}:{password}", held.secret)) };
         let sign_in = self.0.sign_in_with_password(held.email.as_deref().unwrap_or_default(), password);
@@ -420,6 +423,16 @@ fn a_held_credential_for_another_account_than_the_signed_in_one_is_refused() {
     assert_eq!(done(answer(status(200, "ANN@test.io"))), None);
     assert_eq!(*t.events.borrow(), vec!["PASSWORD_RECOVERY"]);
     assert_eq!(t.core.cached_user().unwrap().email(), Some("ann@test.io"), "still signed in");
+}
+
+#[test]
+fn pkce_on_a_platform_without_it_is_refused_before_anything_is_stored() {
+    let store = SharedStore::default();
+    let t = tab_with(Ticketed(GoTrue::new("https://auth.test", None, vec![])), &store);
+    assert_eq!(failed(t.core.request_password_reset("ann@test.io", None, ResetFlow::Pkce)), ErrorCode::Unsupported);
+    for key in ["k:code-verifier", "k:recovery-email", "k:pending-flow"] {
+        assert_eq!(store.get(key).unwrap(), None, "{key} stored");
+    }
 }
 
 #[test]

@@ -127,6 +127,10 @@ impl Backend for GoTrue {
         self.call_session(request).map(Verified::Session)
     }
 
+    fn supports_pkce(&self) -> bool {
+        true
+    }
+
     fn exchange_code(&self, auth_code: &str, code_verifier: &str) -> Need<Session> {
         self.call_session(token::pkce(self, auth_code, code_verifier))
     }

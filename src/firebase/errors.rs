@@ -35,6 +35,7 @@ pub fn read(response: &HttpResponse) -> AuthError {
     let text = match code {
         ErrorCode::InvalidOtp => "The reset code is wrong, used or expired".to_string(),
         ErrorCode::InvalidCredentials => "Invalid login credentials".to_string(),
+        ErrorCode::ReauthenticationNeeded => "The sign-in is too old for this change: sign in again, then retry".to_string(),
         _ => detail.unwrap_or_else(|| server_code.to_ascii_lowercase().replace('_', " ")),
     };
     let mut error = AuthError::new(code, text);

@@ -11,7 +11,7 @@ mod accounts;
 mod errors;
 mod token;
 
-use crate::backend::{local_sign_out_only, unsupported, Backend, Credential, PasswordChange, Proof, SignOutScope, Updated, Verified};
+use crate::backend::{local_sign_out_only, Backend, Credential, PasswordChange, Proof, SignOutScope, Updated, Verified};
 use crate::http::HttpRequest;
 use crate::json::JsonValue;
 use crate::link::{self, RecoveryLink};
@@ -88,9 +88,8 @@ impl Backend for Firebase {
     /// `accounts:sendOobCode`. Firebase says when an address is unknown (`EMAIL_NOT_FOUND`, unless
     /// the project hides it); the client does not pass that on.
     fn request_password_reset(&self, email: &str, redirect_to: Option<&str>, code_challenge: Option<&str>) -> Need<()> {
-        if code_challenge.is_some() {
-            return Need::err(unsupported("flow: 'pkce'"));
-        }
+        // The core asks `supports_pkce()` first: no challenge reaches here.
+        let _ = code_challenge;
         wire::exchange(accounts::send_reset(self, email, redirect_to), errors::read).then(|result| match result {
             Err(e) if e.server_code.as_deref() == Some("EMAIL_NOT_FOUND") => Need::ok(()),
             other => Need::Done(other.map(|_| ())),
@@ -107,6 +106,10 @@ impl Backend for Firebase {
             let email = answer.str_field("email").map(str::to_string);
             Need::ok(Verified::Held(Credential { secret: code, email }))
         })
+    }
+
+    fn holds_credentials(&self) -> bool {
+        true
     }
 
     /// `accounts:resetPassword` with the new password, then a sign-in with it.

@@ -89,9 +89,8 @@ impl Backend for PocketBase {
         if redirect_to.is_some() {
             return Need::err(unsupported("redirectTo (the link is set in the collection's email template)"));
         }
-        if code_challenge.is_some() {
-            return Need::err(unsupported("flow: 'pkce'"));
-        }
+        // The core asks `supports_pkce()` first: no challenge reaches here.
+        let _ = code_challenge;
         wire::exchange(reset::request(self, email), errors::read).map(|_| ())
     }
 
@@ -109,6 +108,10 @@ impl Backend for PocketBase {
             Some(email) => Need::ok(Verified::Held(Credential { secret: code, email: email.or(given_email) })),
             None => Need::err(AuthError::new(ErrorCode::InvalidOtp, "This is not a password reset token from the email")),
         }
+    }
+
+    fn holds_credentials(&self) -> bool {
+        true
     }
 
     /// `confirm-password-reset`, then a sign-in with the new password.

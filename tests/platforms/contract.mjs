@@ -220,6 +220,8 @@ export const scenarios = [
       await expectCode(auth.requestPasswordReset({ email: 'not-an-email' }), 'invalid_input', 'bad email');
       await expectCode(auth.verifyOtp({ token: 'a b', type: 'recovery' }), 'invalid_input', 'bad token');
       await expectCode(auth.signInWithEmail({ email: 'a@b.co', password: '' }), 'invalid_input', 'empty password');
+      // What these platforms lack is refused as such, and changes nothing either.
+      await expectCode(auth.requestPasswordReset({ email: 'a@b.co', flow: 'pkce' }), 'unsupported', 'flow: pkce');
       equal(await ctx.platform.proxy.requests(), [], 'no request');
     },
   },
