@@ -26,7 +26,7 @@ test: setup
 test-lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --all-targets -- -D warnings
-	for platform in firebase pocketbase; do \
+	for platform in firebase pocketbase genauth; do \
 	  cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --no-default-features --features client,$$platform -- -D warnings || exit 1; \
 	done
 
@@ -51,10 +51,11 @@ test-wasm: devserver
 	  scripts/with-devserver.sh wasm-pack test --headless --chrome -- --test web
 	PATH="$$PWD/node_modules/.bin:$$PATH" scripts/with-devserver.sh wasm-pack test --node -- --test node
 
-## The platform contract against the real servers (Firebase Auth emulator, PocketBase), in
-## Node and in headless Chromium, through a fault proxy.
+## The platform contract against the real servers (Firebase Auth emulator, PocketBase) and the
+## devserver's GenAuth stand-in, in Node and in headless Chromium, through a fault proxy; the
+## stand-in driven by GenAuth's own Python SDK, and password-encryption interop.
 test-platforms: devserver pkg
-	node --test tests/platforms/
+	node --test tests/platforms/ tests/genauth/
 
 ## The demo in headless Chromium; screenshots in build/screenshots/.
 test-e2e: devserver pkg

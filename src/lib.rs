@@ -23,6 +23,7 @@ pub mod error;
 pub mod fields;
 pub mod firebase;
 pub mod flight;
+pub mod genauth;
 pub mod http;
 pub mod json;
 pub mod jwt;

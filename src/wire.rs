@@ -8,6 +8,9 @@ use crate::http::{HttpRequest, HttpResponse, TransportError};
 use crate::json::JsonValue;
 use crate::need::{Need, Reply};
 
+/// `application/x-www-form-urlencoded`, the OIDC token endpoints' body type.
+pub const FORM: &str = "application/x-www-form-urlencoded";
+
 /// A platform's reading of a non-2xx answer.
 pub type ErrorReader = fn(&HttpResponse) -> AuthError;
 
@@ -36,14 +39,18 @@ fn check(reply: Reply, read_error: ErrorReader, secrets: &[String]) -> Result<Ht
 }
 
 /// What a request carried that must not come back in an error: header values (the API key,
-/// the bearer token) and every string in the JSON body (passwords, codes, tokens).
+/// the bearer token) and every string in the JSON body, nested ones too (passwords, codes,
+/// tokens), or every value of a form body.
 fn request_secrets(request: &HttpRequest) -> Vec<String> {
     let mut secrets: Vec<String> = request.headers.iter().map(|(_, v)| v.strip_prefix("Bearer ").unwrap_or(v).to_string()).collect();
-    if let Some(JsonValue::Object(members)) = request.body.as_deref().and_then(JsonValue::parse) {
-        secrets.extend(members.into_iter().filter_map(|(_, v)| match v {
-            JsonValue::String(s) => Some(s),
-            _ => None,
-        }));
+    if let Some(body @ JsonValue::Object(_)) = request.body.as_deref().and_then(JsonValue::parse) {
+        strings_in(body, &mut secrets);
+    } else if let Some(form) = request.body.as_deref().filter(|_| request.headers.iter().any(|(_, v)| v == FORM)) {
+        // A form body (OIDC token endpoints): every value, as sent and decoded.
+        for (_, value) in form.split('&').filter_map(|pair| pair.split_once('=')) {
+            secrets.push(value.to_string());
+            secrets.push(crate::link::decode(value));
+        }
     }
     // Keys in the query too: some platforms put the API key in the URL (not every value: a
     // `grant_type=password` must not redact the word "password" from messages).
@@ -52,6 +59,39 @@ fn request_secrets(request: &HttpRequest) -> Vec<String> {
         secrets.extend(keyed.map(|(_, v)| v.to_string()));
     }
     secrets
+}
+
+/// Reads a failure a platform reports inside a 2xx answer's body (GenAuth's `statusCode`).
+pub type BodyErrorReader = fn(&JsonValue) -> Option<AuthError>;
+
+/// Like [`call`], for platforms that answer HTTP 200 and say in the body whether it worked:
+/// such a failure is read by `read_body_error` and redacted like any other.
+pub fn call_enveloped(request: HttpRequest, read_error: ErrorReader, read_body_error: BodyErrorReader) -> Need<JsonValue> {
+    let secrets = request_secrets(&request);
+    Need::send(request, move |reply| {
+        let response = match check(reply, read_error, &secrets) {
+            Ok(response) => response,
+            Err(e) => return Need::err(e),
+        };
+        let Some(body) = JsonValue::parse(&response.body) else { return Need::err(unexpected(response.status)) };
+        match read_body_error(&body) {
+            Some(mut error) => {
+                error.redact(&secrets);
+                Need::err(error)
+            }
+            None => Need::ok(body),
+        }
+    })
+}
+
+/// Every string in `value`, however deep (GenAuth nests the password in `passwordPayload`).
+fn strings_in(value: JsonValue, out: &mut Vec<String>) {
+    match value {
+        JsonValue::String(s) => out.push(s),
+        JsonValue::Object(members) => members.into_iter().for_each(|(_, v)| strings_in(v, out)),
+        JsonValue::Array(items) => items.into_iter().for_each(|v| strings_in(v, out)),
+        _ => {}
+    }
 }
 
 /// An answer that could not be understood.

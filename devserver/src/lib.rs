@@ -8,6 +8,7 @@ pub mod db;
 pub mod dev;
 pub mod error;
 pub mod extract;
+pub mod genauth;
 pub mod guard;
 pub mod jwt;
 pub mod mail;
@@ -48,7 +49,8 @@ pub struct StaticDirs {
 /// Faults and the request log wrap the GoTrue routes only: a fault can never answer for a
 /// static file (`/`, `/pkg/index.js`), where it would be script on the demo's origin.
 pub fn app(state: AppState, dirs: StaticDirs) -> Router {
-    let mut router = routes::router().layer(middleware::from_fn_with_state(state.clone(), dev::observe));
+    let api = routes::router().merge(genauth::router());
+    let mut router = api.layer(middleware::from_fn_with_state(state.clone(), dev::observe));
     if state.config.dev_endpoints {
         router = router.merge(dev::router().layer(middleware::from_fn(guard::dev_aids)));
     }
@@ -76,6 +78,7 @@ fn cors() -> CorsLayer {
         "accept", "apikey", "authorization", "content-type", "x-client-info", "x-client-ip", "x-jwt-aud",
         "x-supabase-api-version", "x-use-cookie", "redirect_to",
     ];
+    let allowed = allowed.into_iter().chain(genauth::REQUEST_HEADERS);
     let exposed = ["x-sb-error-code", "x-supabase-api-version", "x-total-count", "link", "retry-after"];
     CorsLayer::new()
         .allow_origin(AllowOrigin::predicate(|origin, parts| {
@@ -83,7 +86,7 @@ fn cors() -> CorsLayer {
         }))
         .allow_credentials(true)
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::OPTIONS, Method::PATCH])
-        .allow_headers(allowed.map(HeaderName::from_static))
+        .allow_headers(allowed.map(HeaderName::from_static).collect::<Vec<_>>())
         .expose_headers(exposed.map(HeaderName::from_static))
         .max_age(std::time::Duration::from_secs(3600))
         .vary([header::ORIGIN])

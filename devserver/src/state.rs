@@ -16,6 +16,8 @@ pub struct AppState {
     pub dev: Arc<DevAids>,
     /// Failed verifications per client (`GOTRUE_RATE_LIMIT_VERIFY`).
     pub verify_limiter: Arc<Limiter>,
+    /// The GenAuth stand-in's password-encryption keys (made on first use).
+    pub genauth_keys: Arc<crate::genauth::keys::Keys>,
 }
 
 impl AppState {
@@ -26,6 +28,7 @@ impl AppState {
             clock: Clock::default(),
             dev: Arc::new(DevAids::default()),
             verify_limiter: Arc::default(),
+            genauth_keys: Arc::default(),
         }
     }
 

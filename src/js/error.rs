@@ -43,6 +43,9 @@ pub fn to_js(error: AuthError) -> JsValue {
     if let Some(code) = &error.server_code {
         set(&js, "serverCode", &JsValue::from_str(code));
     }
+    if let Some(id) = &error.request_id {
+        set(&js, "requestId", &JsValue::from_str(id));
+    }
     js
 }
 

@@ -7,12 +7,12 @@ use super::input;
 use crate::error::AuthError;
 
 #[cfg(any(
-    all(feature = "gotrue", feature = "firebase"),
-    all(feature = "gotrue", feature = "pocketbase"),
-    all(feature = "firebase", feature = "pocketbase"),
-    not(any(feature = "gotrue", feature = "firebase", feature = "pocketbase"))
+    all(feature = "gotrue", any(feature = "firebase", feature = "pocketbase", feature = "genauth")),
+    all(feature = "firebase", any(feature = "pocketbase", feature = "genauth")),
+    all(feature = "pocketbase", feature = "genauth"),
+    not(any(feature = "gotrue", feature = "firebase", feature = "pocketbase", feature = "genauth"))
 ))]
-compile_error!("the `client` feature needs exactly one platform: `gotrue`, `firebase` or `pocketbase`");
+compile_error!("the `client` feature needs exactly one platform: `gotrue`, `firebase`, `pocketbase` or `genauth`");
 
 /// GoTrue: `{ url, apiKey?, headers? }`.
 #[cfg(feature = "gotrue")]
@@ -53,4 +53,19 @@ pub fn from_options(options: &JsValue, url: &str) -> Result<Platform, AuthError>
     let collection = input::optional_string(options, "collection")?.unwrap_or_else(|| "users".into());
     crate::pocketbase::PocketBase::check_collection(&collection)?;
     Ok(crate::pocketbase::PocketBase::new(url, &collection))
+}
+
+/// GenAuth: `{ url, appId, passwordEncrypt = 'none' }`.
+#[cfg(feature = "genauth")]
+pub type Platform = crate::genauth::GenAuth;
+
+#[cfg(feature = "genauth")]
+pub fn from_options(options: &JsValue, url: &str) -> Result<Platform, AuthError> {
+    let app_id = input::string(options, "appId")?;
+    crate::genauth::GenAuth::check_app_id(&app_id)?;
+    let encryption = match input::optional_string(options, "passwordEncrypt")? {
+        None => crate::genauth::Encryption::None,
+        Some(name) => crate::genauth::Encryption::parse(&name).ok_or_else(|| AuthError::invalid_input("passwordEncrypt", "must be 'none', 'rsa' or 'sm2'"))?,
+    };
+    Ok(crate::genauth::GenAuth::new(url, &app_id, encryption))
 }

@@ -56,6 +56,20 @@ export interface PlatformOptions {
 }
 "#;
 
+#[cfg(feature = "genauth")]
+#[wasm_bindgen(typescript_custom_section)]
+const PLATFORM_OPTIONS: &'static str = r#"
+/** GenAuth (Authing V3). */
+export interface PlatformOptions {
+  /** The application's host, e.g. `https://<app>.genauth.ai`. */
+  url: string;
+  /** The application's id (sent as `x-genauth-app-id`). */
+  appId: string;
+  /** Encrypt every password sent with the service's public key. Default `'none'`. */
+  passwordEncrypt?: 'none' | 'rsa' | 'sm2';
+}
+"#;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 /** Where the session record is kept. Default: 'session' in browser documents, else 'memory'. */
@@ -202,7 +216,9 @@ export interface AuthError extends Error {
   reasons?: Array<'length' | 'characters' | 'pwned'>;
   /** For `rate_limited`: seconds to wait. */
   retryAfter?: number;
-  /** GoTrue's own error code, when the server sent one. */
+  /** The platform's own error code, when the server sent one. */
   serverCode?: string;
+  /** The platform's id for the failed request (GenAuth), for its support desk. */
+  requestId?: string;
 }
 "#;

@@ -19,7 +19,11 @@ export function platform({ serverUrl, proxyUrl }) {
     options: { url: proxyUrl },
     signUp: signUpIn('users'),
     // Created by pocketbase.test.mjs with a 10 s reset lifetime.
-    expiringResets: { options: { url: proxyUrl, collection: 'short_resets' }, signUp: signUpIn('short_resets'), lifetimeSeconds: 10 },
+    expiringResets: {
+      options: { url: proxyUrl, collection: 'short_resets' },
+      signUp: signUpIn('short_resets'),
+      expire: () => new Promise((resolve) => setTimeout(resolve, 12_000)),
+    },
     /** PocketBase sends reset mail after it has answered (so timing tells nothing): polled. */
     async lastReset(email) {
       for (let waited = 0; waited < 5000; waited += 50) {

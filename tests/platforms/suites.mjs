@@ -12,8 +12,13 @@ import { scenarios, run } from './contract.mjs';
  * @param {string} spec.descriptor   the browser-safe module in this folder exporting `platform(where)`
  * @param {() => Promise<{ where: object, stop: () => Promise<void> }>} spec.start  the real server(s)
  * @param {Record<string, string>} [spec.lacks]  why a scenario's `needs` cannot be met here
+ * @param {string} [spec.label]  the suite's name (several runs of one entry in a file)
  */
-export function contractSuites({ entry, descriptor, start, lacks = {} }) {
+export function contractSuites({ entry, descriptor, start, lacks = {}, label = entry }) {
+  describe(label, () => suites({ entry, descriptor, start, lacks }));
+}
+
+function suites({ entry, descriptor, start, lacks }) {
   const options = (scenario) => (scenario.needs && lacks[scenario.needs] ? { skip: lacks[scenario.needs] } : {});
   let started;
   let closedUrl;

@@ -1,0 +1,84 @@
+//! A stand-in for GenAuth (Authing V3): the password lifecycle of its authentication API, as its
+//! official SDKs (npm `authing-node-sdk`/`genauth-node-sdk`, PyPI `genauth`) and docs describe it,
+//! on the devserver's users, sessions and outbox. GenAuth is a hosted service that cannot run
+//! here; this is what the `wasm-auth-client/genauth` entry is tested against, and the vendor's
+//! Python SDK drives it in `make test` (tests/genauth/). Confidence per fact: README, "GenAuth".
+//!
+//! One module per endpoint family: `system` (public keys), `account` (sign-up, sign-in, profile,
+//! password change), `reset` (the emailed pass code, its reset token, the new password), `oidc`
+//! (refresh, revocation). Passwords may arrive encrypted (`passwordEncryptType`: RSA or SM2,
+//! `keys`). Errors are GenAuth's bodies (`error`).
+
+mod account;
+pub mod error;
+pub mod keys;
+mod oidc;
+mod reset;
+mod system;
+
+use axum::{
+    body::Bytes,
+    extract::FromRequestParts,
+    http::{header, request::Parts},
+    Router,
+};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+use crate::db::{self, rfc3339, Session, User};
+use crate::jwt;
+use crate::state::AppState;
+use error::{GenAuthError, GenAuthResult};
+
+pub fn router() -> Router<AppState> {
+    Router::new().merge(system::router()).merge(account::router()).merge(reset::router()).merge(oidc::router())
+}
+
+/// The headers GenAuth's clients send, for CORS.
+pub const REQUEST_HEADERS: [&str; 4] = ["x-genauth-app-id", "x-genauth-request-from", "x-genauth-sdk-version", "x-genauth-lang"];
+
+/// A JSON body; anything else is GenAuth's 400, never a panic or an echo of the body.
+fn json_body<T: DeserializeOwned>(body: &Bytes) -> GenAuthResult<T> {
+    serde_json::from_slice(body).map_err(|_| GenAuthError::invalid("The request body is not valid JSON for this endpoint"))
+}
+
+/// The user as GenAuth's UserDto has it (the fields the password lifecycle touches).
+fn user_dto(user: &User) -> Value {
+    json!({
+        "userId": user.id,
+        "email": user.email,
+        "emailVerified": user.is_confirmed(),
+        "username": null,
+        "phone": null,
+        "name": null,
+        "status": "Activated",
+        "createdAt": rfc3339(user.created_at),
+        "updatedAt": rfc3339(user.updated_at),
+    })
+}
+
+/// The signed-in caller: `authorization: <access token>` (GenAuth sends it bare; `Bearer` is
+/// accepted too). A token this server did not issue, or whose session ended, is "not logged in".
+struct GenAuthUser {
+    user: User,
+    session: Session,
+}
+
+impl FromRequestParts<AppState> for GenAuthUser {
+    type Rejection = GenAuthError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, GenAuthError> {
+        let raw = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or_default().trim();
+        let token = raw.strip_prefix("Bearer ").unwrap_or(raw);
+        let claims = jwt::verify(&state.config.jwt_secret, token, state.now() / 1000).map_err(|_| GenAuthError::not_logged_in())?;
+        let sub = claims.get("sub").and_then(Value::as_str).unwrap_or_default().to_string();
+        let session_id = claims.get("session_id").and_then(Value::as_str).unwrap_or_default().to_string();
+        let found = state.db.tx(|conn| {
+            let user = db::find_user_by_id(conn, &sub)?;
+            let session = db::find_session(conn, &session_id)?;
+            Ok(user.zip(session).filter(|(u, s)| s.user_id == u.id))
+        })?;
+        let (user, session) = found.ok_or_else(GenAuthError::not_logged_in)?;
+        Ok(GenAuthUser { user, session })
+    }
+}
