@@ -26,7 +26,7 @@ test: setup
 test-lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --all-targets -- -D warnings
-	for platform in firebase pocketbase genauth; do \
+	for platform in firebase pocketbase genauth wristband; do \
 	  cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --no-default-features --features client,$$platform -- -D warnings || exit 1; \
 	done
 

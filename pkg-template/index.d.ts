@@ -1,7 +1,7 @@
 export { AuthClient, isAuthError } from './wasm_auth_client.js';
 export type {
   AuthClientOptions, StorageKind, StorageLike, PasswordResetRequest, VerifyOtpRequest, UpdatePasswordRequest,
-  SignInRequest, SignOutOptions, HandleRedirectOptions, Session, User, RecoveryLink, AuthEvent, AuthChangeCallback, AuthErrorCode,
+  SetSessionRequest, SignInRequest, SignOutOptions, HandleRedirectOptions, Session, User, RecoveryLink, AuthEvent, AuthChangeCallback, AuthErrorCode,
 } from './wasm_auth_client.js';
 import type { AuthErrorCode } from './wasm_auth_client.js';
 
@@ -16,6 +16,8 @@ export declare class AuthError extends Error {
   readonly reasons?: Array<'length' | 'characters' | 'pwned'>;
   /** For `rate_limited`: seconds to wait. */
   readonly retryAfter?: number;
-  /** GoTrue's own error code, when the server sent one. */
+  /** The platform's own error code, when the server sent one. */
   readonly serverCode?: string;
+  /** The platform's id for the failed request (GenAuth's requestId, Wristband's ticket), for its support desk. */
+  readonly requestId?: string;
 }

@@ -30,7 +30,7 @@ for (const entry of entries) {
     const types = entry.exports.includes('AdminClient')
       ? ['AdminClientOptions', 'CreateUserRequest', 'GeneratedRecoveryLink', 'User', 'AuthErrorCode']
       : ['AuthClientOptions', 'ClientOptions', 'PlatformOptions', 'StorageKind', 'StorageLike', 'PasswordResetRequest', 'VerifyOtpRequest',
-         'UpdatePasswordRequest', 'SignInRequest', 'SignOutOptions', 'HandleRedirectOptions', 'Session', 'User', 'RecoveryLink', 'AuthEvent',
+         'UpdatePasswordRequest', 'SetSessionRequest', 'SignInRequest', 'SignOutOptions', 'HandleRedirectOptions', 'Session', 'User', 'RecoveryLink', 'AuthEvent',
          'AuthChangeCallback', 'AuthErrorCode'];
     writeFileSync(`pkg/${names.types}`, `export { ${entry.exports.join(', ')} } from './${entry.glue}.js';\nexport type { ${types.join(', ')} } from './${entry.glue}.js';\nexport { AuthError } from './index.js';\n`);
   }

@@ -6,6 +6,7 @@ export const entries = [
   { name: 'firebase', glue: 'wasm_auth_firebase', features: 'client,firebase', exports: ['AuthClient', 'isAuthError'], about: 'Firebase Authentication' },
   { name: 'pocketbase', glue: 'wasm_auth_pocketbase', features: 'client,pocketbase', exports: ['AuthClient', 'isAuthError'], about: 'PocketBase, an auth collection' },
   { name: 'genauth', glue: 'wasm_auth_genauth', features: 'client,genauth', exports: ['AuthClient', 'isAuthError'], about: 'GenAuth (Authing V3), with RSA or SM2 password encryption' },
+  { name: 'wristband', glue: 'wasm_auth_wristband', features: 'client,wristband', exports: ['AuthClient', 'isAuthError'], about: 'Wristband: the reset and change APIs, sessions from its hosted login' },
   { name: 'admin', glue: 'wasm_auth_admin', features: 'admin', exports: ['AdminClient', 'isAuthError'], about: "GoTrue's AdminClient, for servers: never in a browser entry" },
 ];
 

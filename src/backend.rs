@@ -24,6 +24,11 @@ pub fn unsupported(what: &str) -> AuthError {
     AuthError::new(ErrorCode::Unsupported, format!("{what} is not available on this platform"))
 }
 
+/// A credential in named parts, on a platform whose credentials have none.
+pub fn no_parts() -> AuthError {
+    AuthError::invalid_input("token", "is required: this platform's reset credential is one token")
+}
+
 /// Sign-out on a platform whose sessions a client cannot end on the server: `local` only.
 pub fn local_sign_out_only(scope: SignOutScope) -> Need<()> {
     match scope {
@@ -88,6 +93,10 @@ pub enum Proof {
     },
     /// What the email's link carries (GoTrue: the token hash).
     Link(String),
+    /// A credential in named parts, as the platform names them (Wristband's `emailAuthCode`,
+    /// `passwordResetCode`, or `requestCode` with `verificationCode`); which combinations are
+    /// valid is the platform's to say.
+    Parts(Vec<(String, String)>),
 }
 
 /// The code and the hash are one-time secrets: `Debug` names the variant only.
@@ -96,6 +105,7 @@ impl fmt::Debug for Proof {
         match self {
             Proof::Code { email, .. } => f.debug_struct("Code").field("email", email).field("code", &"<redacted>").finish(),
             Proof::Link(_) => f.write_str("Link(<redacted>)"),
+            Proof::Parts(parts) => f.debug_list().entries(parts.iter().map(|(name, _)| format!("{name}: <redacted>"))).finish(),
         }
     }
 }
@@ -120,16 +130,33 @@ pub enum Verified {
 /// A reset credential between verification and the new password.
 #[derive(Clone, PartialEq)]
 pub struct Credential {
-    /// What the platform takes back with the new password.
+    /// What the platform takes back with the new password (in the platform's own encoding).
     pub secret: String,
     /// The account's address, when known (to sign in once the password is set).
     pub email: Option<String>,
+    /// Seconds the credential stays good for, when the platform said (GenAuth's
+    /// `tokenExpiresIn`, the `exp` of PocketBase's token).
+    pub expires_in: Option<f64>,
+}
+
+impl Credential {
+    /// A credential whose lifetime the platform does not say.
+    pub fn new(secret: String, email: Option<String>) -> Self {
+        Credential { secret, email, expires_in: None }
+    }
 }
 
 impl fmt::Debug for Credential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credential").field("secret", &"<redacted>").field("email", &self.email).finish()
+        f.debug_struct("Credential").field("secret", &"<redacted>").field("email", &self.email).field("expires_in", &self.expires_in).finish()
     }
+}
+
+/// What completing a reset may ask for besides the new password.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ResetOptions {
+    /// Do not send the "your password was changed" email (Wristband).
+    pub skip_password_updated_email: bool,
 }
 
 /// One auth platform's protocol.
@@ -144,11 +171,29 @@ pub trait Backend: 'static {
     fn holds_credentials(&self) -> bool {
         false
     }
-    /// Sets `password` with a held credential, then signs in with it.
-    fn complete_recovery(&self, held: Credential, password: &str) -> Need<Session> {
-        let _ = (held, password);
+    /// Sets `password` with a held credential, then signs in with it where the platform lets a
+    /// client do so; `None` where the reset ends every session and signing in is up to the app
+    /// (Wristband: its hosted login).
+    fn complete_recovery(&self, held: Credential, password: &str, options: ResetOptions) -> Need<Option<Session>> {
+        let _ = (held, password, options);
         Need::err(AuthError::new(ErrorCode::InvalidOtp, "This platform does not hold reset credentials"))
     }
+    /// Seconds the access token has left, where the platform can read it from the token (its
+    /// JWT `exp`); `None` otherwise (the caller then says).
+    fn token_lifetime(&self, access_token: &str, now: f64) -> Option<f64> {
+        let _ = (access_token, now);
+        None
+    }
+    /// Whether a reset can skip the "password updated" email; asked before any request.
+    fn can_skip_password_updated_email(&self) -> bool {
+        false
+    }
+    /// Whether verifying a held credential tells how long it stays good
+    /// ([`Credential::expires_in`]); a constant per platform.
+    fn reports_reset_expiry(&self) -> bool {
+        false
+    }
+
     /// What a link the user followed or pasted carries (GoTrue's formats by default).
     fn parse_link(&self, url: &str) -> Option<RecoveryLink> {
         crate::link::parse(url)
@@ -162,7 +207,8 @@ pub trait Backend: 'static {
         let _ = (auth_code, code_verifier);
         Need::err(unsupported("A PKCE link"))
     }
-    /// Signs in with email and password.
+    /// Signs in with email and password (`unsupported` where the platform signs in only through
+    /// its own pages: the app then hands the session over with `set_session`).
     fn sign_in_with_password(&self, email: &str, password: &str) -> Need<Session>;
     /// Swaps the session's refresh token for a new session state.
     fn refresh(&self, session: &Session) -> Need<Session>;

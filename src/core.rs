@@ -14,7 +14,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use crate::backend::{Backend, Credential, PasswordChange, Proof, SignOutScope, Updated, Verified};
+use crate::backend::{unsupported, Backend, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
 use crate::error::{AuthError, ErrorCode, Result};
 use crate::flight::Flight;
 use crate::http::Host;
@@ -70,6 +70,8 @@ pub enum RecoveryProof {
     },
     /// What the link carries (GoTrue: the token hash).
     TokenHash(String),
+    /// A credential in the platform's named parts (Wristband).
+    Parts(Vec<(String, String)>),
 }
 
 /// The code and the hash are one-time secrets: `Debug` names the variant only.
@@ -78,6 +80,7 @@ impl std::fmt::Debug for RecoveryProof {
         match self {
             RecoveryProof::Code { email, .. } => f.debug_struct("Code").field("email", email).field("code", &"<redacted>").finish(),
             RecoveryProof::TokenHash(_) => f.write_str("TokenHash(<redacted>)"),
+            RecoveryProof::Parts(parts) => f.debug_list().entries(parts.iter().map(|(name, _)| format!("{name}: <redacted>"))).finish(),
         }
     }
 }
@@ -121,6 +124,8 @@ pub struct AuthCore<B, H> {
     /// A verified reset credential waiting for the new password (platforms without a recovery
     /// session). In memory only: it is a one-time secret, and a reload asks for the code again.
     held: RefCell<Option<Credential>>,
+    /// Until when the held credential is good, in this host's clock, when the platform said.
+    held_until: Cell<Option<f64>>,
     listeners: RefCell<Vec<(u32, Listener)>>,
     next_listener_id: Cell<u32>,
 }
@@ -140,6 +145,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
             refused_refresh: RefCell::new(None),
             recovery_email: RefCell::new(recovery_email),
             held: RefCell::new(None),
+            held_until: Cell::new(None),
             listeners: RefCell::new(Vec::new()),
             next_listener_id: Cell::new(1),
         })
@@ -161,6 +167,16 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     /// The address held since the last recovery request, if not yet verified.
     pub fn pending_recovery_email(&self) -> Option<String> {
         self.recovery_email.borrow().clone()
+    }
+
+    /// Until when (Unix seconds, this host's clock) the reset credential held since `verifyOtp`
+    /// is good: `None` when none is held. `unsupported` on platforms whose verification does
+    /// not say.
+    pub fn held_credential_expires_at(&self) -> Result<Option<f64>> {
+        if !self.backend.reports_reset_expiry() {
+            return Err(unsupported("The reset credential's expiry"));
+        }
+        Ok(self.held.borrow().as_ref().and_then(|_| self.held_until.get()))
     }
 
     /// Seconds until the access token should be refreshed; `None` when signed out.
@@ -267,6 +283,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
                 Proof::Code { email, code }
             }
             RecoveryProof::TokenHash(hash) => Proof::Link(hash),
+            RecoveryProof::Parts(parts) => Proof::Parts(parts),
         };
         let me = self.clone();
         self.backend.verify_recovery(proof).and_then(move |verified| match verified {
@@ -274,14 +291,19 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
             Verified::Held(_) if !me.backend.holds_credentials() => Need::err(crate::wire::unexpected(200)),
             Verified::Held(credential) => {
                 // As with a recovery session: a reset for another account than the one signed in
-                // here would sign that account in on completion, so it is refused.
-                let other_user = me.session.borrow().as_ref().is_some_and(|current| {
-                    !matches!((current.user.email(), credential.email.as_deref()), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b))
+                // here would sign that account in on completion, so it is refused. A credential
+                // that names no account cannot sign one in (completing needs the address; where
+                // the platform signs nobody in, the client ends signed out).
+                let other_user = me.session.borrow().as_ref().is_some_and(|current| match (current.user.email(), credential.email.as_deref()) {
+                    (Some(a), Some(b)) => !a.eq_ignore_ascii_case(b),
+                    (None, Some(_)) => true,
+                    (_, None) => false,
                 });
                 if other_user {
                     return Need::err(session_conflict());
                 }
                 me.forget_recovery_email();
+                me.held_until.set(credential.expires_in.filter(|s| s.is_finite() && *s > 0.0).map(|s| me.host.now() + s));
                 *me.held.borrow_mut() = Some(credential);
                 // The same cue as a recovery session gives: time for the new password.
                 let current = me.session.borrow().clone();
@@ -321,6 +343,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
         match self.backend.parse_link(url) {
             None => Need::ok(None),
             Some(RecoveryLink::Credential(code)) => self.verify_recovery(RecoveryProof::Code { email: None, code }),
+            Some(RecoveryLink::Parts(parts)) => self.verify_recovery(RecoveryProof::Parts(parts)),
             Some(RecoveryLink::Error { code, description }) => Need::err(crate::error::from_redirect(&code, &description)),
             Some(RecoveryLink::TokenHash(hash)) => self.verify_recovery(RecoveryProof::TokenHash(hash)),
             Some(RecoveryLink::Code(code)) => {
@@ -367,6 +390,28 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
         }
     }
 
+    /// Adopts a session the app obtained elsewhere (a platform's hosted login, the app's own
+    /// backend): the tokens are checked, the server is asked whose they are, and the session
+    /// replaces whatever was here (SIGNED_IN). `expires_in` is the access token's remaining
+    /// lifetime in seconds (the platform reads it from the token where it can).
+    pub fn set_session(self: &Rc<Self>, access_token: &str, refresh_token: &str, expires_in: Option<f64>) -> Need<Session> {
+        if let Err(e) = validate::token("accessToken", access_token).and(validate::token("refreshToken", refresh_token)) {
+            return Need::err(e);
+        }
+        let claimed = || self.backend.token_lifetime(access_token, self.host.now());
+        let Some(expires_in) = expires_in.or_else(claimed).filter(|s| s.is_finite() && *s > 0.0) else {
+            return Need::err(AuthError::invalid_input("expiresIn", "is required (a positive number of seconds): the access token does not say"));
+        };
+        let probe = Session { access_token: access_token.into(), refresh_token: refresh_token.into(), expires_at: expires_in, expires_in, token_type: "bearer".into(), user: User::unknown() };
+        let me = self.clone();
+        self.backend.get_user(&probe).map(move |user| {
+            let session = me.localize(Session { user, ..probe });
+            me.forget_recovery_email();
+            me.commit(Some(session.clone()), AuthEvent::SignedIn);
+            session
+        })
+    }
+
     /// Signs in with email and password (SIGNED_IN).
     pub fn sign_in(self: &Rc<Self>, email: &str, password: &str) -> Need<Session> {
         let email = match validate::email("email", email) {
@@ -386,10 +431,11 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     }
 
     /// Sets a new password. After a verification that held a credential, completes the reset
-    /// with it (the platform then signs the user in). Otherwise changes the signed-in user's
-    /// password: the session stays the same one, the user's other sessions end on the server,
-    /// and `current`, when given, is always checked.
-    pub fn update_password(self: &Rc<Self>, password: &str, current: Option<&str>, nonce: Option<&str>) -> Need<User> {
+    /// with it (the platform then signs the user in, or, where a reset ends every session and
+    /// signing in is the app's, the client is signed out: `None`). Otherwise changes the
+    /// signed-in user's password: the session stays the same one, the user's other sessions end
+    /// on the server, and `current`, when given, is always checked.
+    pub fn update_password(self: &Rc<Self>, password: &str, current: Option<&str>, nonce: Option<&str>, options: ResetOptions) -> Need<Option<User>> {
         if let Err(e) = validate::password("password", password) {
             return Need::err(e);
         }
@@ -400,16 +446,27 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
             Ok(nonce) => nonce,
             Err(e) => return Need::err(e),
         };
+        if options.skip_password_updated_email && !self.backend.can_skip_password_updated_email() {
+            return Need::err(unsupported("skipPasswordUpdatedEmail"));
+        }
         let held = if self.backend.holds_credentials() { self.held.borrow_mut().take() } else { None };
         if let Some(held) = held {
             let me = self.clone();
             let kept = held.clone();
-            return self.backend.complete_recovery(held, password).then(move |result| match result {
-                Ok(session) => {
+            return self.backend.complete_recovery(held, password, options).then(move |result| match result {
+                Ok(Some(session)) => {
                     let session = me.localize(session);
                     let user = session.user.clone();
                     me.commit(Some(session), AuthEvent::UserUpdated);
-                    Need::ok(user)
+                    Need::ok(Some(user))
+                }
+                Ok(None) => {
+                    // The platform ended every session of the user: none is kept here either.
+                    if me.session.borrow().is_some() {
+                        me.commit(None, AuthEvent::SignedOut);
+                    }
+                    me.announce(None, AuthEvent::UserUpdated);
+                    Need::ok(None)
                 }
                 Err(e) => {
                     // A refused password, a network failure: the credential was not spent and
@@ -421,6 +478,9 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
                     Need::err(e)
                 }
             });
+        }
+        if options.skip_password_updated_email {
+            return Need::err(unsupported("skipPasswordUpdatedEmail outside a reset"));
         }
         if current.is_none() && self.backend.checks_current_password() && self.session.borrow().is_some() {
             return Need::err(AuthError::new(ErrorCode::CurrentPasswordRequired, "currentPassword: this platform requires the current password to change it"));
@@ -453,7 +513,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
                         (Err(_), Some(probe)) => me2.backend.sign_out(probe, SignOutScope::Local),
                         _ => Need::ok(()),
                     };
-                    cleanup.then(move |_| me2.user_changed(result).into())
+                    cleanup.then(move |_| me2.user_changed(result).map(Some).into())
                 })
             })
         })

@@ -49,6 +49,15 @@ impl Fields {
         self.optional_string(key)?.ok_or_else(|| AuthError::invalid_input(key, "is required"))
     }
 
+    /// An optional number member.
+    pub fn optional_number(&self, key: &str) -> Result<Option<f64>> {
+        match self.0.get(key) {
+            None | Some(JsonValue::Null) => Ok(None),
+            Some(n @ JsonValue::Number(_)) => Ok(n.as_f64()),
+            Some(_) => Err(AuthError::invalid_input(key, "must be a number")),
+        }
+    }
+
     /// An optional boolean member, `default` when absent.
     pub fn bool_or(&self, key: &str, default: bool) -> Result<bool> {
         match self.0.get(key) {
@@ -100,5 +109,13 @@ mod tests {
         assert!(!f.bool_or("no", true).unwrap());
         assert!(f.bool_or("none", true).unwrap() && f.bool_or("missing", true).unwrap());
         assert!(message(f.bool_or("s", true)).contains("must be a boolean"));
+    }
+
+    #[test]
+    fn numbers_are_typed() {
+        let f = fields(r#"{"n":3600,"s":"3600","none":null}"#);
+        assert_eq!(f.optional_number("n").unwrap(), Some(3600.0));
+        assert_eq!(f.optional_number("none").unwrap(), None);
+        assert!(message(f.optional_number("s")).contains("must be a number"));
     }
 }

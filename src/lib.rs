@@ -35,6 +35,7 @@ pub mod session;
 pub mod storage;
 pub mod validate;
 pub mod wire;
+pub mod wristband;
 
 #[cfg(target_arch = "wasm32")]
 mod js;

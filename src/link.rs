@@ -19,6 +19,9 @@ pub enum RecoveryLink {
     /// A platform's reset credential (Firebase's `oobCode`, PocketBase's token), for
     /// `verifyOtp({ token })`.
     Credential(String),
+    /// A credential in named parts (Wristband's `emailAuthCode`, …), for `verifyOtp` with the
+    /// same names.
+    Parts(Vec<(String, String)>),
     /// Tokens of an implicit-flow redirect (`#access_token=…&type=recovery`).
     Session {
         /// The access token.
@@ -41,6 +44,7 @@ impl std::fmt::Debug for RecoveryLink {
             RecoveryLink::TokenHash(_) => f.write_str("TokenHash(<redacted>)"),
             RecoveryLink::Code(_) => f.write_str("Code(<redacted>)"),
             RecoveryLink::Credential(_) => f.write_str("Credential(<redacted>)"),
+            RecoveryLink::Parts(parts) => f.debug_list().entries(parts.iter().map(|(name, _)| format!("{name}: <redacted>"))).finish(),
             RecoveryLink::Error { code, description } => f.debug_struct("Error").field("code", code).field("description", description).finish(),
             RecoveryLink::Session { expires_at, kind, .. } => {
                 f.debug_struct("Session").field("tokens", &"<redacted>").field("expires_at", expires_at).field("kind", kind).finish()
@@ -78,10 +82,11 @@ pub fn parse(url: &str) -> Option<RecoveryLink> {
 }
 
 /// Parameters that carry secrets or one-shot results in auth redirects (GoTrue's, Firebase's
-/// `oobCode` and `apiKey`).
-const AUTH_PARAMS: [&str; 15] = [
+/// `oobCode` and `apiKey`, Wristband's credential parts in both spellings).
+const AUTH_PARAMS: [&str; 23] = [
     "access_token", "refresh_token", "expires_at", "expires_in", "token_type", "token", "token_hash", "code", "type", "error",
-    "error_code", "error_description", "sb", "oobCode", "apiKey",
+    "error_code", "error_description", "sb", "oobCode", "apiKey", "email_auth_code", "emailAuthCode", "password_reset_code",
+    "passwordResetCode", "request_code", "requestCode", "verification_code", "verificationCode",
 ];
 
 /// The value of the first query or fragment parameter `key` in `url`, decoded.

@@ -101,6 +101,11 @@ pub fn unexpected(status: u16) -> AuthError {
     e
 }
 
+/// An `application/x-www-form-urlencoded` body (OAuth token endpoints).
+pub fn form_body(pairs: &[(&str, &str)]) -> String {
+    pairs.iter().map(|(k, v)| format!("{k}={}", encode_query_value(v))).collect::<Vec<_>>().join("&")
+}
+
 /// Query-string encoding of one value.
 pub fn encode_query_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());

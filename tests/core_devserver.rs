@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use serde_json::{json, Value};
 use wasm_auth_client::api::GoTrue;
-use wasm_auth_client::backend::SignOutScope;
+use wasm_auth_client::backend::{ResetOptions, SignOutScope};
 use wasm_auth_client::core::{AuthCore, AuthEvent, RecoveryProof, ResetFlow};
 use wasm_auth_client::error::{ErrorCode, Result};
 use wasm_auth_client::http::{Host, HttpRequest, HttpResponse, Io, TransportError};
@@ -219,7 +219,7 @@ fn recovery_flow_keeps_the_recovery_session_and_updates_the_cached_user() {
         let session = go(auth.verify_recovery(proof)).await.unwrap().expect("a recovery session");
         assert_eq!(auth.cached_user().unwrap().email(), Some("flow@test.io"));
         assert_eq!(auth.pending_recovery_email(), None);
-        go(auth.update_password("second-password-2", None, None)).await.unwrap();
+        go(auth.update_password("second-password-2", None, None, ResetOptions::default())).await.unwrap();
         let after = go(auth.session()).await.unwrap().unwrap();
         assert_eq!(after.access_token, session.access_token, "the session is kept, not recreated");
         assert_eq!(*events.borrow(), vec!["PASSWORD_RECOVERY", "USER_UPDATED"]);
@@ -235,7 +235,7 @@ fn no_session_and_bad_input_fail_before_any_request() {
     let (auth, _) = client(&server, &SharedStore::default());
     server.clear_requests();
     run(async {
-        assert_eq!(code(go(auth.update_password("new-password-1", None, None)).await), ErrorCode::NotAuthenticated);
+        assert_eq!(code(go(auth.update_password("new-password-1", None, None, ResetOptions::default())).await), ErrorCode::NotAuthenticated);
         assert_eq!(code(go(auth.user()).await), ErrorCode::NotAuthenticated);
         assert_eq!(code(go(auth.reauthenticate()).await), ErrorCode::NotAuthenticated);
         for bad in ["", "no-at", "a@b", "a b@c.de"] {
@@ -265,11 +265,11 @@ fn password_input_is_checked_before_the_network_even_when_signed_in() {
         server.clear_requests();
         let long = "€".repeat(25);
         for (password, field) in [("", "password:"), (long.as_str(), "password:")] {
-            let e = go(auth.update_password(password, None, None)).await.unwrap_err();
+            let e = go(auth.update_password(password, None, None, ResetOptions::default())).await.unwrap_err();
             assert!(e.message.starts_with(field), "{}", e.message);
         }
-        assert!(go(auth.update_password("new-password-1", Some(""), None)).await.unwrap_err().message.starts_with("currentPassword:"));
-        assert!(go(auth.update_password("new-password-1", None, Some("12"))).await.unwrap_err().message.starts_with("nonce:"));
+        assert!(go(auth.update_password("new-password-1", Some(""), None, ResetOptions::default())).await.unwrap_err().message.starts_with("currentPassword:"));
+        assert!(go(auth.update_password("new-password-1", None, Some("12"), ResetOptions::default())).await.unwrap_err().message.starts_with("nonce:"));
     });
     assert!(server.requests().is_empty());
 }
@@ -281,12 +281,12 @@ fn current_password_is_checked_even_when_the_server_does_not_require_it() {
     let (auth, _) = client(&server, &SharedStore::default());
     run(async {
         go(auth.sign_in("cur@test.io", PASSWORD)).await.unwrap();
-        let wrong = go(auth.update_password("new-password-1", Some("not-the-password"), None)).await.unwrap_err();
+        let wrong = go(auth.update_password("new-password-1", Some("not-the-password"), None, ResetOptions::default())).await.unwrap_err();
         assert_eq!((wrong.code, wrong.status), (ErrorCode::InvalidCurrentPassword, 400));
         // Nothing changed.
         let (probe, _) = client(&server, &SharedStore::default());
         go(probe.sign_in("cur@test.io", PASSWORD)).await.unwrap();
-        go(auth.update_password("new-password-1", Some(PASSWORD), None)).await.unwrap();
+        go(auth.update_password("new-password-1", Some(PASSWORD), None, ResetOptions::default())).await.unwrap();
         go(probe.sign_in("cur@test.io", "new-password-1")).await.unwrap();
         // The probe session and every other one ended with the change; ours goes on.
         go(auth.user()).await.unwrap();
@@ -300,11 +300,11 @@ fn server_errors_arrive_typed() {
     let (auth, _) = client(&server, &SharedStore::default());
     run(async {
         go(auth.sign_in("typed@test.io", "password1")).await.unwrap();
-        let weak = go(auth.update_password("short", None, None)).await.unwrap_err();
+        let weak = go(auth.update_password("short", None, None, ResetOptions::default())).await.unwrap_err();
         assert_eq!((weak.code, weak.status), (ErrorCode::WeakPassword, 422));
         assert_eq!(weak.reasons, vec!["length", "characters"]);
         assert_eq!(weak.server_code.as_deref(), Some("weak_password"));
-        assert_eq!(code(go(auth.update_password("password1", None, None)).await), ErrorCode::SamePassword);
+        assert_eq!(code(go(auth.update_password("password1", None, None, ResetOptions::default())).await), ErrorCode::SamePassword);
         let wrong = go(auth.verify_recovery(RecoveryProof::Code { email: Some("typed@test.io".into()), code: "000000".into() })).await;
         assert_eq!(code(wrong), ErrorCode::InvalidOtp);
         go(auth.request_password_reset("typed@test.io", None, ResetFlow::Otp)).await.unwrap();

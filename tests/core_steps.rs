@@ -9,7 +9,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_auth_client::api::GoTrue;
-use wasm_auth_client::backend::{Backend, Credential, PasswordChange, Proof, SignOutScope, Updated, Verified};
+use wasm_auth_client::backend::{Backend, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
 use wasm_auth_client::core::{AuthCore, AuthEvent, RecoveryProof, ResetFlow};
 use wasm_auth_client::error::ErrorCode;
 use wasm_auth_client::http::{Host, HttpRequest, HttpResponse, TransportError};
@@ -274,7 +274,7 @@ fn another_tabs_records_newer_wins_older_is_put_back() {
 fn no_session_and_bad_input_end_before_any_request() {
     let store = SharedStore::default();
     let t = tab(&store);
-    assert_eq!(failed(t.core.update_password("new-password-1", None, None)), ErrorCode::NotAuthenticated);
+    assert_eq!(failed(t.core.update_password("new-password-1", None, None, ResetOptions::default())), ErrorCode::NotAuthenticated);
     assert_eq!(failed(t.core.user()), ErrorCode::NotAuthenticated);
     assert_eq!(failed(t.core.reauthenticate()), ErrorCode::NotAuthenticated);
     assert_eq!(failed(t.core.request_password_reset("not-an-email", None, Default::default())), ErrorCode::InvalidInput);
@@ -288,7 +288,7 @@ fn current_password_is_proven_by_a_sign_in_and_that_extra_session_is_ended_if_th
     let store = SharedStore::default();
     let t = tab(&store);
     signed_in(&t);
-    let (probe, answer) = sent(t.core.update_password("new-password-1", Some("old-password-1"), None));
+    let (probe, answer) = sent(t.core.update_password("new-password-1", Some("old-password-1"), None, ResetOptions::default()));
     assert!(probe.url.ends_with("grant_type=password"));
     let (change, answer) = sent(answer(tokens("at-probe", "rt-probe")));
     assert_eq!(change.method, "PUT");
@@ -299,7 +299,7 @@ fn current_password_is_proven_by_a_sign_in_and_that_extra_session_is_ended_if_th
     assert!(cleanup.headers.iter().any(|(k, v)| k == "Authorization" && v == "Bearer at-probe"));
     assert_eq!(failed(answer(status(204, ""))), ErrorCode::WeakPassword);
     // A wrong current password changes nothing and sends nothing more.
-    let (_, answer) = sent(t.core.update_password("new-password-1", Some("wrong-password-1"), None));
+    let (_, answer) = sent(t.core.update_password("new-password-1", Some("wrong-password-1"), None, ResetOptions::default()));
     let wrong = r#"{"code":"invalid_credentials","message":"Invalid login credentials"}"#;
     assert_eq!(failed(answer(status(400, wrong))), ErrorCode::InvalidCurrentPassword);
 }
@@ -315,19 +315,19 @@ impl Backend for Ticketed {
         self.0.request_password_reset(email, redirect_to, challenge)
     }
     fn verify_recovery(&self, proof: Proof) -> Need<Verified> {
-        let (Proof::Code { code, .. } | Proof::Link(code)) = proof;
+        let (Proof::Code { code, .. } | Proof::Link(code)) = proof else { panic!("no parts here") };
         let request = HttpRequest { method: "POST", url: "https://ticket.test/check".into(), headers: vec![], body: Some(code.clone()) };
         Need::send(request, move |reply| match reply {
-            Ok(r) if r.status == 200 => Need::ok(Verified::Held(Credential { secret: code, email: Some(r.body) })),
+            Ok(r) if r.status == 200 => Need::ok(Verified::Held(Credential::new(code, Some(r.body)))),
             _ => Need::err(wasm_auth_client::error::AuthError::new(ErrorCode::InvalidOtp, "wrong code")),
         })
     }
     fn holds_credentials(&self) -> bool {
         true
     }
-    fn complete_recovery(&self, held: Credential, password: &str) -> Need<Session> {
+    fn complete_recovery(&self, held: Credential, password: &str, _: ResetOptions) -> Need<Option<Session>> {
         let request = HttpRequest { method: "POST", url: "https://ticket.test/reset".into(), headers: vec![], body: Some(format!("{}:{password}", held.secret)) };
-        let sign_in = self.0.sign_in_with_password(held.email.as_deref().unwrap_or_default(), password);
+        let sign_in = self.0.sign_in_with_password(held.email.as_deref().unwrap_or_default(), password).map(Some);
         Need::send(request, move |reply| match reply.map(|r| r.status) {
             Ok(200) => sign_in,
             Ok(422) => Need::err(wasm_auth_client::error::AuthError::new(ErrorCode::WeakPassword, "too short")),
@@ -371,20 +371,20 @@ fn a_held_credential_completes_the_reset_and_ends_signed_in() {
     assert!(!store.get("k").unwrap().is_some_and(|r| r.contains("oob-123")), "never stored");
 
     // Refused as too weak: the credential is kept for the next try.
-    let (_, answer) = sent(t.core.update_password("short-1", None, None));
+    let (_, answer) = sent(t.core.update_password("short-1", None, None, ResetOptions::default()));
     assert_eq!(failed(answer(status(422, ""))), ErrorCode::WeakPassword);
-    let (reset, answer) = sent(t.core.update_password("brand-new-password-1", None, None));
+    let (reset, answer) = sent(t.core.update_password("brand-new-password-1", None, None, ResetOptions::default()));
     assert_eq!((reset.url.as_str(), reset.body.as_deref()), ("https://ticket.test/reset", Some("oob-123:brand-new-password-1")));
     let (sign_in, answer) = sent(answer(status(200, "")));
     assert!(sign_in.url.ends_with("grant_type=password"));
     let user = done(answer(tokens("at-new", "rt-new")));
-    assert_eq!(user.email(), Some("ann@test.io"));
+    assert_eq!(user.as_ref().and_then(|u| u.email()), Some("ann@test.io"));
     assert_eq!(t.core.cached_user().unwrap().email(), Some("ann@test.io"));
     assert_eq!(*t.events.borrow(), vec!["PASSWORD_RECOVERY", "USER_UPDATED"]);
     // The credential was used up: the next change is of the signed-in user's password, and this
     // platform wants the current one — refused before the network without it.
-    assert_eq!(failed(t.core.update_password("another-password-1", None, None)), ErrorCode::CurrentPasswordRequired);
-    let (request, _) = sent(t.core.update_password("another-password-1", Some("brand-new-password-1"), None));
+    assert_eq!(failed(t.core.update_password("another-password-1", None, None, ResetOptions::default())), ErrorCode::CurrentPasswordRequired);
+    let (request, _) = sent(t.core.update_password("another-password-1", Some("brand-new-password-1"), None, ResetOptions::default()));
     assert_eq!(request.method, "PUT", "no probe sign-in: the server checks it");
     assert!(request.body.as_deref().unwrap().contains("\"current_password\":\"brand-new-password-1\""));
     assert_eq!(failed(t.core.reauthenticate()), ErrorCode::Unsupported);
@@ -417,7 +417,7 @@ fn a_held_credential_for_another_account_than_the_signed_in_one_is_refused() {
     assert_eq!(failed(answer(status(200, "bob@test.io"))), ErrorCode::SessionConflict);
     assert!(t.events.borrow().is_empty());
     // Nothing held: the next change is ann's own, which this platform checks on the server.
-    assert_eq!(failed(t.core.update_password("brand-new-password-1", None, None)), ErrorCode::CurrentPasswordRequired);
+    assert_eq!(failed(t.core.update_password("brand-new-password-1", None, None, ResetOptions::default())), ErrorCode::CurrentPasswordRequired);
     // ann's own reset, while signed in as ann, is fine.
     let (_, answer) = sent(t.core.verify_recovery(RecoveryProof::Code { email: None, code: "oob-ann".into() }));
     assert_eq!(done(answer(status(200, "ANN@test.io"))), None);
@@ -441,7 +441,7 @@ fn a_wrong_credential_is_not_held() {
     let t = tab_with(Ticketed(GoTrue::new("https://auth.test", None, vec![])), &store);
     let (_, answer) = sent(t.core.verify_recovery(RecoveryProof::TokenHash("bad".into())));
     assert_eq!(failed(answer(status(400, ""))), ErrorCode::InvalidOtp);
-    assert_eq!(failed(t.core.update_password("brand-new-password-1", None, None)), ErrorCode::NotAuthenticated);
+    assert_eq!(failed(t.core.update_password("brand-new-password-1", None, None, ResetOptions::default())), ErrorCode::NotAuthenticated);
 }
 
 #[test]
@@ -449,4 +449,88 @@ fn parsed_json_is_what_the_wire_said() {
     // Guard for the helpers above: the token response is a valid GoTrue answer.
     let Ok(response) = tokens("a", "r") else { unreachable!() };
     assert!(JsonValue::parse(&response.body).is_some());
+}
+
+// ---- platforms whose reset ends every session, sessions handed over by the app ---------------
+
+fn wristband() -> wasm_auth_client::wristband::Wristband {
+    wasm_auth_client::wristband::Wristband::new("https://app.wristband.test", "client1", vec![])
+}
+
+#[test]
+fn set_session_asks_whose_tokens_they_are_and_replaces_the_session() {
+    let store = SharedStore::default();
+    let t = tab(&store);
+    // Checked before any request: these become headers.
+    assert_eq!(failed(t.core.set_session("a b", "rt-1", Some(3600.0))), ErrorCode::InvalidInput);
+    assert_eq!(failed(t.core.set_session("at-1", "rt-1", None)), ErrorCode::InvalidInput, "GoTrue cannot read the lifetime: expiresIn is needed");
+    let (probe, answer) = sent(t.core.set_session("at-1", "rt-1", Some(3600.0)));
+    assert!(probe.url.ends_with("/user") && probe.headers.contains(&("Authorization".into(), "Bearer at-1".into())));
+    let session = done(answer(status(200, USER)));
+    assert_eq!((session.user.email(), session.expires_at), (Some("ann@test.io"), NOW + 3600.0));
+    assert_eq!(*t.events.borrow(), vec!["SIGNED_IN"]);
+    assert!(store.get("k").unwrap().is_some_and(|r| r.contains("rt-1")), "stored");
+    // Tokens the server does not know change nothing.
+    let (_, answer) = sent(t.core.set_session("at-2", "rt-2", Some(3600.0)));
+    assert_eq!(failed(answer(status(401, r#"{"code":"bad_jwt","message":"invalid JWT"}"#))), ErrorCode::NotAuthenticated);
+    assert_eq!(t.core.cached_user().unwrap().email(), Some("ann@test.io"));
+}
+
+#[test]
+fn a_reset_that_revokes_every_session_ends_signed_out() {
+    let store = SharedStore::default();
+    let t = tab_with(wristband(), &store);
+    // A session from the hosted login; its lifetime read from the token's `exp`.
+    let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE4MDAwMDM2MDB9.c2ln"; // {"exp":1800003600}
+    let (_, answer) = sent(t.core.set_session(jwt, "rt-1", None));
+    let session = done(answer(status(200, r#"{"sub":"u1","email":"ann@test.io"}"#)));
+    assert_eq!((session.user.id(), session.expires_in), ("u1", 3600.0));
+    t.events.borrow_mut().clear();
+
+    // Half a pair, two forms, or a plain token: refused before any request.
+    for parts in [vec![("requestCode", "r1")], vec![("emailAuthCode", "e1"), ("passwordResetCode", "p1")]] {
+        let parts = parts.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        assert_eq!(failed(t.core.verify_recovery(RecoveryProof::Parts(parts))), ErrorCode::InvalidInput);
+    }
+    assert_eq!(failed(t.core.verify_recovery(RecoveryProof::Code { email: None, code: "abc".into() })), ErrorCode::InvalidInput);
+    // Not the platform's to report: unsupported, whatever is held.
+    assert_eq!(t.core.held_credential_expires_at().unwrap_err().code, ErrorCode::Unsupported);
+
+    let parts = vec![("requestCode".to_string(), "r1".to_string()), ("verificationCode".to_string(), "123456".to_string())];
+    assert_eq!(done(t.core.verify_recovery(RecoveryProof::Parts(parts))), None, "held without a request");
+    let options = ResetOptions { skip_password_updated_email: true };
+    let (reset, answer) = sent(t.core.update_password("brand-new-password-1", None, None, options));
+    assert!(reset.url.ends_with("/api/v1/password-reset/reset-password"));
+    let body = JsonValue::parse(reset.body.as_deref().unwrap()).unwrap();
+    assert_eq!((body.str_field("requestCode"), body.str_field("verificationCode"), body.str_field("password")), (Some("r1"), Some("123456"), Some("brand-new-password-1")));
+    assert_eq!(body.get("skipPasswordUpdatedEmail"), Some(&JsonValue::Bool(true)));
+    assert_eq!(done(answer(status(204, ""))), None, "nobody is signed in after the reset");
+    assert!(t.core.cached_user().is_none());
+    assert_eq!(store.get("k").unwrap(), None, "the revoked session is not kept");
+    assert_eq!(*t.events.borrow(), vec!["PASSWORD_RECOVERY", "SIGNED_OUT", "USER_UPDATED"]);
+}
+
+#[test]
+fn options_a_platform_lacks_are_refused_before_the_network() {
+    let store = SharedStore::default();
+    let t = tab(&store);
+    let skip = ResetOptions { skip_password_updated_email: true };
+    assert_eq!(failed(t.core.update_password("brand-new-password-1", None, None, skip)), ErrorCode::Unsupported);
+    assert_eq!(t.core.held_credential_expires_at().unwrap_err().code, ErrorCode::Unsupported);
+    // Where a reset can skip the email, a signed-in change cannot.
+    let w = tab_with(wristband(), &store);
+    let (_, answer) = sent(w.core.set_session("at-1", "rt-1", Some(3600.0)));
+    done(answer(status(200, r#"{"sub":"u1","email":"ann@test.io"}"#)));
+    assert_eq!(failed(w.core.update_password("brand-new-password-1", Some("old-password-1"), None, skip)), ErrorCode::Unsupported);
+}
+
+#[test]
+fn a_reset_answer_that_says_the_expiry_is_shown() {
+    use wasm_auth_client::genauth::{Encryption, GenAuth};
+    let store = SharedStore::default();
+    let t = tab_with(GenAuth::new("https://app.genauth.test", "app1", Encryption::None), &store);
+    assert_eq!(t.core.held_credential_expires_at().unwrap(), None, "nothing held");
+    let (_, answer) = sent(t.core.verify_recovery(RecoveryProof::Code { email: Some("ann@test.io".into()), code: "123456".into() }));
+    done(answer(status(200, r#"{"statusCode":200,"data":{"passwordResetToken":"prt-1","tokenExpiresIn":600}}"#)));
+    assert_eq!(t.core.held_credential_expires_at().unwrap(), Some(NOW + 600.0));
 }

@@ -368,6 +368,13 @@ pub fn find_user_by_token(conn: &Connection, column: TokenColumn, hash: &str) ->
     conn.query_row(&sql, [hash], User::from_row).optional().map_err(db_err)
 }
 
+/// The user whose `column` starts with `prefix` (a credential stored in two parts, the first
+/// naming the request: Wristband's request code).
+pub fn find_user_by_token_prefix(conn: &Connection, column: TokenColumn, prefix: &str) -> ApiResult<Option<User>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE substr({0}, 1, length(?1)) = ?1 LIMIT 1", column.name());
+    conn.query_row(&sql, [prefix], User::from_row).optional().map_err(db_err)
+}
+
 /// The token columns a user row has, one outstanding token each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenColumn {

@@ -19,6 +19,7 @@ mod routes;
 pub mod state;
 pub mod tokens;
 pub mod validate;
+pub mod wristband;
 
 use std::path::PathBuf;
 
@@ -49,10 +50,10 @@ pub struct StaticDirs {
 /// Faults and the request log wrap the GoTrue routes only: a fault can never answer for a
 /// static file (`/`, `/pkg/index.js`), where it would be script on the demo's origin.
 pub fn app(state: AppState, dirs: StaticDirs) -> Router {
-    let api = routes::router().merge(genauth::router());
+    let api = routes::router().merge(genauth::router()).merge(wristband::router());
     let mut router = api.layer(middleware::from_fn_with_state(state.clone(), dev::observe));
     if state.config.dev_endpoints {
-        router = router.merge(dev::router().layer(middleware::from_fn(guard::dev_aids)));
+        router = router.merge(dev::router().merge(wristband::dev::router()).layer(middleware::from_fn(guard::dev_aids)));
     }
     if let Some(pkg) = dirs.pkg {
         router = router.nest_service("/pkg", ServeDir::new(pkg));

@@ -59,3 +59,17 @@ fn access_token(state: &AppState, user: &User, session: &Session) -> (String, i6
     });
     (jwt::sign(&config.jwt_secret, &claims), exp)
 }
+
+/// Whose live session `access_token` is: the user and the session, when the token is one this
+/// server signed, unexpired, and its session still exists. For the stand-ins, whose errors are
+/// their own platform's.
+pub fn live_session(state: &AppState, access_token: &str) -> ApiResult<Option<(User, Session)>> {
+    let Ok(claims) = jwt::verify(&state.config.jwt_secret, access_token, state.now() / 1000) else { return Ok(None) };
+    let claim = |name: &str| claims.get(name).and_then(Value::as_str).unwrap_or_default().to_string();
+    let (sub, session_id) = (claim("sub"), claim("session_id"));
+    state.db.tx(|conn| {
+        let user = db::find_user_by_id(conn, &sub)?;
+        let session = db::find_session(conn, &session_id)?;
+        Ok(user.zip(session).filter(|(u, s)| s.user_id == u.id))
+    })
+}

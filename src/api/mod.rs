@@ -123,6 +123,7 @@ impl Backend for GoTrue {
                 Ok(hash) => verify::with_token_hash(self, &hash),
                 Err(e) => return Need::err(e),
             },
+            Proof::Parts(_) => return Need::err(crate::backend::no_parts()),
         };
         self.call_session(request).map(Verified::Session)
     }

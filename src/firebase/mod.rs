@@ -11,7 +11,7 @@ mod accounts;
 mod errors;
 mod token;
 
-use crate::backend::{local_sign_out_only, Backend, Credential, PasswordChange, Proof, SignOutScope, Updated, Verified};
+use crate::backend::{local_sign_out_only, Backend, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
 use crate::http::HttpRequest;
 use crate::json::JsonValue;
 use crate::link::{self, RecoveryLink};
@@ -98,13 +98,13 @@ impl Backend for Firebase {
 
     /// `accounts:resetPassword` with the code alone: checked, not used; held for the password.
     fn verify_recovery(&self, proof: Proof) -> Need<Verified> {
-        let (Proof::Code { code, .. } | Proof::Link(code)) = proof;
+        let (Proof::Code { code, .. } | Proof::Link(code)) = proof else { return Need::err(crate::backend::no_parts()) };
         if let Err(e) = crate::validate::reset_credential("token", &code) {
             return Need::err(e);
         }
         self.call(accounts::reset_password(self, &code, None)).and_then(move |answer| {
             let email = answer.str_field("email").map(str::to_string);
-            Need::ok(Verified::Held(Credential { secret: code, email }))
+            Need::ok(Verified::Held(Credential::new(code, email)))
         })
     }
 
@@ -113,9 +113,9 @@ impl Backend for Firebase {
     }
 
     /// `accounts:resetPassword` with the new password, then a sign-in with it.
-    fn complete_recovery(&self, held: Credential, password: &str) -> Need<Session> {
+    fn complete_recovery(&self, held: Credential, password: &str, _: ResetOptions) -> Need<Option<Session>> {
         let Some(email) = held.email.clone() else { return Need::err(unexpected(200)) };
-        let sign_in = self.sign_in_with_password(&email, password);
+        let sign_in = self.sign_in_with_password(&email, password).map(Some);
         wire::exchange(accounts::reset_password(self, &held.secret, Some(password)), errors::read).and_then(move |_| sign_in)
     }
 

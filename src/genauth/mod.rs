@@ -22,7 +22,7 @@ use std::rc::Rc;
 pub use encrypt::Encryption;
 use encrypt::PublicKey;
 
-use crate::backend::{unsupported, Backend, Credential, PasswordChange, Proof, SignOutScope, Updated, Verified};
+use crate::backend::{unsupported, Backend, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
 use crate::error::{AuthError, ErrorCode};
 use crate::http::HttpRequest;
 use crate::json::JsonValue;
@@ -161,8 +161,10 @@ impl Backend for GenAuth {
 
     /// The code (with its address) for a `passwordResetToken`, held for the new password.
     fn verify_recovery(&self, proof: Proof) -> Need<Verified> {
-        let Proof::Code { email, code } = proof else {
-            return Need::err(unsupported("A recovery link (GenAuth's email carries a code)"));
+        let (email, code) = match proof {
+            Proof::Code { email, code } => (email, code),
+            Proof::Link(_) => return Need::err(unsupported("A recovery link (GenAuth's email carries a code)")),
+            Proof::Parts(_) => return Need::err(crate::backend::no_parts()),
         };
         let code = match check_code(&code) {
             Ok(code) => code,
@@ -172,7 +174,8 @@ impl Backend for GenAuth {
             return Need::err(AuthError::invalid_input("email", "is required (no reset was requested from this client)"));
         };
         self.call(reset::verify_code(self, &email, &code)).and_then(move |data| match data.str_field("passwordResetToken").filter(|t| crate::validate::is_token(t)) {
-            Some(token) => Need::ok(Verified::Held(Credential { secret: token.to_string(), email: Some(email) })),
+            // `tokenExpiresIn`: how long the reset token is good for (shown by recoveryExpiresAt).
+            Some(token) => Need::ok(Verified::Held(Credential { secret: token.to_string(), email: Some(email), expires_in: data.f64_field("tokenExpiresIn") })),
             None => Need::err(unexpected(200)),
         })
     }
@@ -182,13 +185,17 @@ impl Backend for GenAuth {
     }
 
     /// `reset-password` with the held token and the (encrypted) new password, then a sign-in.
-    fn complete_recovery(&self, held: Credential, password: &str) -> Need<Session> {
+    fn reports_reset_expiry(&self) -> bool {
+        true
+    }
+
+    fn complete_recovery(&self, held: Credential, password: &str, _: ResetOptions) -> Need<Option<Session>> {
         let Some(email) = held.email.clone() else { return Need::err(unexpected(200)) };
         let me = self.clone();
         let password = password.to_string();
         self.encrypted(vec![password.clone()]).and_then(move |sent| {
             let sent = sent.into_iter().next().unwrap_or_default();
-            let sign_in = me.sign_in_with_password(&email, &password);
+            let sign_in = me.sign_in_with_password(&email, &password).map(Some);
             me.call(reset::reset(&me, &held.secret, &sent)).and_then(move |_| sign_in)
         })
     }
@@ -313,7 +320,7 @@ mod tests {
         let (verify, held) = answer(app(Encryption::None).verify_recovery(Proof::Code { email: Some("a@x.io".into()), code: "123456".into() }), 200, r#"{"statusCode":200,"data":{"passwordResetToken":"prt-1","tokenExpiresIn":600}}"#);
         assert_eq!(body(&verify).get("emailPassCodePayload").and_then(|p| p.str_field("passCode")), Some("123456"));
         let Need::Done(Ok(Verified::Held(credential))) = held else { panic!("not held") };
-        let (reset, next) = answer(app(Encryption::None).complete_recovery(credential, "new-password-1"), 200, r#"{"statusCode":200,"data":{"success":true}}"#);
+        let (reset, next) = answer(app(Encryption::None).complete_recovery(credential, "new-password-1", ResetOptions::default()), 200, r#"{"statusCode":200,"data":{"success":true}}"#);
         assert_eq!((body(&reset).str_field("passwordResetToken"), body(&reset).str_field("passwordEncryptType")), (Some("prt-1"), Some("none")));
         let (signin, next) = answer(next, 200, TOKENS);
         assert!(signin.url.ends_with("/api/v3/signin"));

@@ -3,10 +3,10 @@
 
 use super::GenAuth;
 use crate::http::HttpRequest;
-use crate::wire::{encode_query_value, FORM};
+use crate::wire::{form_body, FORM};
 
 fn form(api: &GenAuth, path: &str, pairs: &[(&str, &str)]) -> HttpRequest {
-    let body = pairs.iter().map(|(k, v)| format!("{k}={}", encode_query_value(v))).collect::<Vec<_>>().join("&");
+    let body = form_body(pairs);
     let mut request = api.request("POST", path, None, None);
     request.headers.push(("Content-Type".into(), FORM.into()));
     request.body = Some(body);

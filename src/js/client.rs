@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::{auto_refresh, host, input, js_error, platform, storage, tab_sync, timeout_option, user_to_js, DEFAULT_TIMEOUT_MS};
-use crate::backend::SignOutScope;
+use crate::backend::{ResetOptions, SignOutScope};
 use crate::core::{AuthCore, AuthEvent, RecoveryProof, ResetFlow};
 use crate::error::{AuthError, ErrorCode};
 use crate::link::{self, RecoveryLink};
@@ -160,11 +160,22 @@ impl AuthClient {
                 crate::validate::otp_type("type", &request.string("type")?)?;
                 let token = request.optional_string("token")?;
                 let token_hash = request.optional_string("tokenHash")?;
+                // The credential's named parts, on platforms that name them (Wristband).
+                let mut parts = Vec::new();
+                for name in platform::PROOF_PARTS {
+                    if let Some(value) = request.optional_string(name)? {
+                        parts.push((name.to_string(), value));
+                    }
+                }
                 let proof = match (token, token_hash) {
+                    (Some(_), _) | (_, Some(_)) if !parts.is_empty() => {
+                        return Err(AuthError::invalid_input("token", "give the credential once: token, tokenHash or its named parts"))
+                    }
+                    _ if !parts.is_empty() => RecoveryProof::Parts(parts),
                     (Some(code), None) => RecoveryProof::Code { email: request.optional_string("email")?, code },
                     (None, Some(hash)) => RecoveryProof::TokenHash(hash),
                     (Some(_), Some(_)) => return Err(AuthError::invalid_input("token", "give either token or tokenHash, not both")),
-                    (None, None) => return Err(AuthError::invalid_input("token", "is required (or tokenHash)")),
+                    (None, None) => return Err(AuthError::invalid_input("token", platform::PROOF_REQUIRED)),
                 };
                 Ok(core.verify_recovery(proof).map(Output::Session))
             })
@@ -183,6 +194,7 @@ impl AuthClient {
         match self.core.parse_link(&url) {
             Some(RecoveryLink::TokenHash(hash)) => set("tokenHash", &hash),
             Some(RecoveryLink::Credential(token)) => set("token", &token),
+            Some(RecoveryLink::Parts(parts)) => parts.iter().for_each(|(name, value)| set(name, value)),
             Some(RecoveryLink::Code(code)) => set("code", &code),
             Some(RecoveryLink::Error { code, description }) => {
                 let mapped = crate::error::from_redirect(&code, &description);
@@ -242,9 +254,35 @@ impl AuthClient {
                 let password = request.string("password")?;
                 let current = request.optional_string("currentPassword")?;
                 let nonce = request.optional_string("nonce")?;
-                Ok(core.update_password(&password, current.as_deref(), nonce.as_deref()).map(|_| Output::Nothing))
+                let options = ResetOptions { skip_password_updated_email: request.bool_or("skipPasswordUpdatedEmail", false)? };
+                Ok(core.update_password(&password, current.as_deref(), nonce.as_deref(), options).map(|_| Output::Nothing))
             })
         }))
+    }
+
+    /// Adopts a session the app obtained elsewhere (a hosted login page, the app's backend):
+    /// `{ accessToken, refreshToken, expiresIn? }`; the server is asked whose it is (event
+    /// SIGNED_IN).
+    #[wasm_bindgen(js_name = setSession, unchecked_return_type = "Promise<Session>")]
+    pub fn set_session(&self, #[wasm_bindgen(unchecked_param_type = "SetSessionRequest")] request: JsValue) -> js_sys::Promise {
+        let request = input::fields(&request, "request");
+        self.start(Box::new(move |core| {
+            attempt(|| {
+                let request = request?;
+                let access = request.string("accessToken")?;
+                let refresh = request.string("refreshToken")?;
+                let expires_in = request.optional_number("expiresIn")?;
+                Ok(core.set_session(&access, &refresh, expires_in).map(|session| Output::Session(Some(session))))
+            })
+        }))
+    }
+
+    /// Until when (Unix seconds) the reset credential held since `verifyOtp` is good, where the
+    /// platform says (GenAuth); `null` when none is held. Throws `unsupported` elsewhere.
+    #[wasm_bindgen(js_name = recoveryExpiresAt, unchecked_return_type = "number | null")]
+    pub fn recovery_expires_at(&self) -> Result<JsValue, JsValue> {
+        let at = self.core.held_credential_expires_at().map_err(js_error)?;
+        Ok(at.map_or(JsValue::NULL, JsValue::from_f64))
     }
 
     /// Signs in with email and password (event SIGNED_IN).

@@ -58,7 +58,7 @@ pub fn raw(object: &JsValue, key: &str) -> JsValue {
 }
 
 /// A `Record<string, string>` member, as pairs.
-#[cfg(any(feature = "gotrue", feature = "admin"))]
+#[cfg(any(feature = "gotrue", feature = "admin", feature = "wristband"))]
 pub fn string_record(object: &JsValue, key: &str) -> Result<Vec<(String, String)>> {
     let value = field(object, key);
     if value.is_undefined() || value.is_null() {

@@ -70,6 +70,20 @@ export interface PlatformOptions {
 }
 "#;
 
+#[cfg(feature = "wristband")]
+#[wasm_bindgen(typescript_custom_section)]
+const PLATFORM_OPTIONS: &'static str = r#"
+/** Wristband. */
+export interface PlatformOptions {
+  /** The application's vanity domain, e.g. `https://<app>.us.wristband.dev`. */
+  url: string;
+  /** The OAuth2 client the app's tokens were issued to (refresh and revocation name it). */
+  clientId: string;
+  /** Extra headers for every request (e.g. a BFF's `authorization` for the workflow APIs). */
+  headers?: Record<string, string>;
+}
+"#;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 /** Where the session record is kept. Default: 'session' in browser documents, else 'memory'. */
@@ -121,7 +135,11 @@ export interface PasswordResetRequest {
 
 export type VerifyOtpRequest =
   | { email?: string; token: string; type: 'recovery' }
-  | { tokenHash: string; type: 'recovery' };
+  | { tokenHash: string; type: 'recovery' }
+  /** Wristband: exactly one credential form, as the email or link carried it. */
+  | { emailAuthCode: string; type: 'recovery' }
+  | { passwordResetCode: string; type: 'recovery' }
+  | { requestCode: string; verificationCode: string; type: 'recovery' };
 
 export interface UpdatePasswordRequest {
   password: string;
@@ -129,6 +147,15 @@ export interface UpdatePasswordRequest {
   currentPassword?: string;
   /** The code from `reauthenticate()`'s email, when the server requires it. */
   nonce?: string;
+  /** Completing a reset: do not send the "password updated" email (Wristband; elsewhere `unsupported`). */
+  skipPasswordUpdatedEmail?: boolean;
+}
+
+export interface SetSessionRequest {
+  accessToken: string;
+  refreshToken: string;
+  /** Seconds the access token has left; read from the token where the platform can (Wristband). */
+  expiresIn?: number;
 }
 
 export interface SignInRequest {
@@ -183,6 +210,10 @@ export type RecoveryLink =
   | { code: string }
   /** A platform's reset credential (Firebase's oobCode, PocketBase's token): `verifyOtp({ token })`. */
   | { token: string }
+  /** Wristband's credential parts: pass them to `verifyOtp` as they are (a `requestCode` alone needs the typed `verificationCode`). */
+  | { emailAuthCode: string }
+  | { passwordResetCode: string }
+  | { requestCode: string; verificationCode?: string }
   | { error: AuthErrorCode; serverCode: string; description: string };
 
 export type AuthEvent = 'SIGNED_IN' | 'PASSWORD_RECOVERY' | 'USER_UPDATED' | 'TOKEN_REFRESHED' | 'SIGNED_OUT';

@@ -14,7 +14,7 @@ mod errors;
 mod records;
 mod reset;
 
-use crate::backend::{local_sign_out_only, unsupported, Backend, Credential, PasswordChange, Proof, SignOutScope, Updated, Verified};
+use crate::backend::{local_sign_out_only, unsupported, Backend, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
 use crate::error::{AuthError, ErrorCode};
 use crate::http::HttpRequest;
 use crate::json::JsonValue;
@@ -100,12 +100,13 @@ impl Backend for PocketBase {
         let (code, given_email) = match proof {
             Proof::Code { email, code } => (code, email),
             Proof::Link(code) => (code, None),
+            Proof::Parts(_) => return Need::err(crate::backend::no_parts()),
         };
         if let Err(e) = crate::validate::reset_credential("token", &code) {
             return Need::err(e);
         }
         match reset_token_email(&code) {
-            Some(email) => Need::ok(Verified::Held(Credential { secret: code, email: email.or(given_email) })),
+            Some(email) => Need::ok(Verified::Held(Credential::new(code, email.or(given_email)))),
             None => Need::err(AuthError::new(ErrorCode::InvalidOtp, "This is not a password reset token from the email")),
         }
     }
@@ -115,9 +116,9 @@ impl Backend for PocketBase {
     }
 
     /// `confirm-password-reset`, then a sign-in with the new password.
-    fn complete_recovery(&self, held: Credential, password: &str) -> Need<Session> {
+    fn complete_recovery(&self, held: Credential, password: &str, _: ResetOptions) -> Need<Option<Session>> {
         let Some(email) = held.email.clone() else { return Need::err(unexpected(200)) };
-        let sign_in = self.sign_in_with_password(&email, password);
+        let sign_in = self.sign_in_with_password(&email, password).map(Some);
         wire::exchange(reset::confirm(self, &held.secret, password), errors::read).and_then(move |_| sign_in)
     }
 
@@ -198,23 +199,23 @@ mod tests {
 
     #[test]
     fn completing_spends_the_token_then_signs_in() {
-        let held = Credential { secret: RESET.into(), email: Some("a@x.io".into()) };
-        let (confirm, next) = answer(server().complete_recovery(held, "new-password-1"), 204, "");
+        let held = Credential::new(RESET.into(), Some("a@x.io".into()));
+        let (confirm, next) = answer(server().complete_recovery(held, "new-password-1", ResetOptions::default()), 204, "");
         assert_eq!(confirm.url, "http://127.0.0.1:8090/api/collections/users/confirm-password-reset");
         assert!(confirm.body.as_deref().unwrap().contains(r#""passwordConfirm":"new-password-1""#));
         let (sign_in, session) = answer(next, 200, &format!(r#"{{"token":"{AUTH}","record":{{"id":"u1","email":"a@x.io"}}}}"#));
         assert_eq!(sign_in.body.as_deref(), Some(r#"{"identity":"a@x.io","password":"new-password-1"}"#));
-        let Need::Done(Ok(session)) = session else { panic!("no session") };
+        let Need::Done(Ok(Some(session))) = session else { panic!("no session") };
         assert_eq!((session.expires_at, session.expires_in, session.user.id()), (1_796_458_315.0, 0.0, "u1"), "expiry from the token's claims");
     }
 
     #[test]
     fn errors_map_by_field_and_endpoint() {
-        let held = || Credential { secret: RESET.into(), email: Some("a@x.io".into()) };
+        let held = || Credential::new(RESET.into(), Some("a@x.io".into()));
         let invalid = r#"{"data":{"token":{"code":"validation_invalid_token","message":"Invalid or expired token."}},"message":"An error occurred while validating the submitted data.","status":400}"#;
         let weak = r#"{"data":{"password":{"code":"validation_length_out_of_range","message":"The length must be between 8 and 255."}},"message":"x","status":400}"#;
-        assert_eq!(failed(answer(server().complete_recovery(held(), "x-1234567"), 400, invalid).1).code, ErrorCode::InvalidOtp);
-        let e = failed(answer(server().complete_recovery(held(), "abc"), 400, weak).1);
+        assert_eq!(failed(answer(server().complete_recovery(held(), "x-1234567", ResetOptions::default()), 400, invalid).1).code, ErrorCode::InvalidOtp);
+        let e = failed(answer(server().complete_recovery(held(), "abc", ResetOptions::default()), 400, weak).1);
         assert_eq!((e.code, e.reasons.clone()), (ErrorCode::WeakPassword, vec!["length".to_string()]));
         let wrong = r#"{"data":{},"message":"Failed to authenticate.","status":400}"#;
         assert_eq!(failed(answer(server().sign_in_with_password("a@x.io", "nope-1234"), 400, wrong).1).code, ErrorCode::InvalidCredentials);

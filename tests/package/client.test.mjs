@@ -375,6 +375,8 @@ test('the type declarations export the documented API without any', () => {
       'parseRecoveryLink(url: string): RecoveryLink | null;',
       'updatePassword(request: UpdatePasswordRequest): Promise<void>;',
       'signInWithEmail(request: SignInRequest): Promise<Session>;',
+      'setSession(request: SetSessionRequest): Promise<Session>;',
+      'recoveryExpiresAt(): number | null;',
       'signOut(options: SignOutOptions): Promise<void>;',
       'getCachedUser(): User | null;',
       'getSession(): Promise<Session | null>;',

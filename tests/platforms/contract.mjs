@@ -13,17 +13,39 @@
 //   expiringResets           optional: { options, signUp, expire() } for a place whose reset
 //                            credentials can be made to expire (scenarios marked `needs` use it)
 //   reportsWeakReasons       weak_password carries `reasons` (GenAuth's errors do not)
+// and, where the platform's reset or sign-in is not the usual one (see `defaults` below):
+//   requestReset(auth, email)        how the reset email is sent (Wristband: its hosted page)
+//   verify(auth, reset, email)       how the emailed credential is given to verifyOtp
+//   tamper(reset)                    the same credential, wrong in one character
+//   signIn(auth, email, password)    how a client gets a session (Wristband: setSession)
+//   resetSignsIn                     false where a reset ends every session (Wristband)
+//   downCall(client)                 a call that needs the server, on a client whose server is down
 // Scenarios marked `needs: 'x'` are skipped, with the runner's reason, where the platform lacks x.
+// A descriptor module may also export `scenarios` of its own (what only that platform has).
 import { check, equal, expectCode } from '../support/checks.mjs';
 
 const PASSWORD = 'first-password-1';
 const NEW_PASSWORD = 'second-password-2';
 
+/** Wrong in the last character, in the same alphabet (digits stay digits). */
+export const flipLast = (text) => text.slice(0, -1) + (text.at(-1) === '0' ? '1' : '0');
+
+const defaults = {
+  requestReset: (auth, email) => auth.requestPasswordReset({ email }),
+  verify: (auth, reset, email) => auth.verifyOtp({ email, token: reset.token, type: 'recovery' }),
+  tamper: (reset) => ({ ...reset, token: flipLast(reset.token) }),
+  signIn: (auth, email, password) => auth.signInWithEmail({ email, password }),
+  resetSignsIn: true,
+  downCall: (client) => client.requestPasswordReset({ email: freshEmail('down') }),
+};
+/** The platform's way of doing `name`, or the usual one. */
+const way = (ctx, name) => ctx.platform[name] ?? defaults[name];
+
 let counter = 0;
-const freshEmail = (tag) => `${tag}-${Date.now()}-${(counter += 1)}-${Math.random().toString(36).slice(2, 7)}@platform.test`;
+export const freshEmail = (tag) => `${tag}-${Date.now()}-${(counter += 1)}-${Math.random().toString(36).slice(2, 7)}@platform.test`;
 
 /** A signed-up address and a client for it, with its events recorded. */
-async function setup(ctx, options = {}) {
+export async function setup(ctx, options = {}) {
   const email = freshEmail(ctx.platform.name);
   await ctx.platform.signUp(email, PASSWORD);
   const map = new Map();
@@ -35,10 +57,10 @@ async function setup(ctx, options = {}) {
 }
 
 /** Signs in with a fresh client: proves which password works. */
-async function signInWorks(ctx, email, password, options = ctx.platform.options) {
+export async function signInWorks(ctx, email, password, options = ctx.platform.options) {
   const auth = new ctx.AuthClient({ ...options, storage: 'memory', autoRefresh: false });
   try {
-    await auth.signInWithEmail({ email, password });
+    await way(ctx, 'signIn')(auth, email, password);
     return true;
   } catch (error) {
     if (error.code === 'invalid_credentials') return false;
@@ -47,9 +69,9 @@ async function signInWorks(ctx, email, password, options = ctx.platform.options)
 }
 
 /** The reset from the emailed credential to the new password, by `prove(auth, reset)`. */
-async function resetWith(ctx, prove) {
+export async function resetWith(ctx, prove = way(ctx, 'verify')) {
   const { email, auth, events } = await setup(ctx);
-  equal(await auth.requestPasswordReset({ email }), undefined, 'requestPasswordReset resolves');
+  equal(await way(ctx, 'requestReset')(auth, email), undefined, 'the reset email is requested');
   const reset = await ctx.platform.lastReset(email);
   check(reset?.token, 'the server sent a reset credential');
   const verified = await prove(auth, reset, email);
@@ -57,7 +79,11 @@ async function resetWith(ctx, prove) {
   equal(auth.getCachedUser(), null, 'nobody signed in yet');
   equal(events, ['PASSWORD_RECOVERY'], 'the cue for the new-password step, as with GoTrue');
   equal(await auth.updatePassword({ password: NEW_PASSWORD }), undefined, 'updatePassword resolves');
-  equal(auth.getCachedUser()?.email, email, 'signed in with the new password');
+  if (way(ctx, 'resetSignsIn')) {
+    equal(auth.getCachedUser()?.email, email, 'signed in with the new password');
+  } else {
+    equal(auth.getCachedUser(), null, 'nobody signed in: the app sends the user to the sign-in page');
+  }
   equal(events, ['PASSWORD_RECOVERY', 'USER_UPDATED'], 'events');
   check(await signInWorks(ctx, email, NEW_PASSWORD), 'the new password works');
   check(!(await signInWorks(ctx, email, PASSWORD)), 'the old one does not');
@@ -67,14 +93,14 @@ async function resetWith(ctx, prove) {
 export const scenarios = [
   {
     name: 'reset with the emailed credential: verifyOtp holds it, updatePassword completes it and signs in',
-    run: (ctx) => resetWith(ctx, (auth, reset) => auth.verifyOtp({ token: reset.token, type: 'recovery' })),
+    run: (ctx) => resetWith(ctx),
   },
   {
     name: 'reset with the link: parseRecoveryLink reads it, handleRedirect consumes it',
     needs: 'links',
     run: async (ctx) => {
       await resetWith(ctx, (auth, reset) => {
-        equal(auth.parseRecoveryLink(reset.link), { token: reset.token }, 'parseRecoveryLink');
+        equal(auth.parseRecoveryLink(reset.link), reset.parsed ?? { token: reset.token }, 'parseRecoveryLink');
         return auth.handleRedirect(reset.link);
       });
     },
@@ -82,13 +108,12 @@ export const scenarios = [
   {
     name: 'a used or wrong credential is invalid_otp and changes nothing',
     run: async (ctx) => {
-      const { email, reset } = await resetWith(ctx, (auth, r) => auth.verifyOtp({ token: r.token, type: 'recovery' }));
+      const { email, reset } = await resetWith(ctx);
       const auth = new ctx.AuthClient({ ...ctx.platform.options, storage: 'memory', autoRefresh: false });
-      // Used, then wrong in its last character (same alphabet: digits stay digits).
-      const wrong = reset.token.slice(0, -1) + (reset.token.at(-1) === '0' ? '1' : '0');
-      for (const token of [reset.token, wrong]) {
+      // Used, then wrong in its last character.
+      for (const credential of [reset, way(ctx, 'tamper')(reset)]) {
         // A new client: the address comes with the code (GenAuth needs it; others ignore it).
-        const attempt = auth.verifyOtp({ email, token, type: 'recovery' });
+        const attempt = way(ctx, 'verify')(auth, credential, email);
         if (ctx.platform.checksCredentialEarly) {
           await expectCode(attempt, 'invalid_otp', 'verifyOtp');
         } else {
@@ -107,11 +132,11 @@ export const scenarios = [
       const email = freshEmail('expiring');
       await signUp(email, PASSWORD);
       const auth = new ctx.AuthClient({ ...options, storage: 'memory', autoRefresh: false });
-      await auth.requestPasswordReset({ email });
+      await way(ctx, 'requestReset')(auth, email);
       const reset = await ctx.platform.lastReset(email);
       check(reset?.token, 'a reset credential was sent');
       await expire();
-      const attempt = auth.verifyOtp({ token: reset.token, type: 'recovery' });
+      const attempt = way(ctx, 'verify')(auth, reset, email);
       if (ctx.platform.checksCredentialEarly) {
         await expectCode(attempt, 'invalid_otp', 'verifyOtp');
       } else {
@@ -124,12 +149,13 @@ export const scenarios = [
   },
   {
     name: "a reset for another account than the signed-in one is session_conflict and changes nothing",
+    needs: 'attributedCredentials',
     run: async (ctx) => {
       const { email, auth } = await setup(ctx);
-      await auth.signInWithEmail({ email, password: PASSWORD });
+      await way(ctx, 'signIn')(auth, email, PASSWORD);
       const other = freshEmail('other');
       await ctx.platform.signUp(other, PASSWORD);
-      await auth.requestPasswordReset({ email: other });
+      await way(ctx, 'requestReset')(auth, other);
       const reset = await ctx.platform.lastReset(other);
       await expectCode(auth.verifyOtp({ token: reset.token, type: 'recovery' }), 'session_conflict', 'verifyOtp');
       equal(auth.getCachedUser()?.email, email, 'the signed-in user stays');
@@ -139,6 +165,7 @@ export const scenarios = [
   },
   {
     name: 'unknown addresses get the same answer as known ones',
+    needs: 'resetRequests',
     run: async (ctx) => {
       const auth = new ctx.AuthClient({ ...ctx.platform.options, storage: 'memory', autoRefresh: false });
       equal(await auth.requestPasswordReset({ email: freshEmail('nobody') }), undefined, 'unknown address');
@@ -148,9 +175,9 @@ export const scenarios = [
     name: 'a weak password is weak_password, and the held credential works for the next try',
     run: async (ctx) => {
       const { email, auth } = await setup(ctx);
-      await auth.requestPasswordReset({ email });
+      await way(ctx, 'requestReset')(auth, email);
       const reset = await ctx.platform.lastReset(email);
-      await auth.verifyOtp({ token: reset.token, type: 'recovery' });
+      await way(ctx, 'verify')(auth, reset, email);
       const weak = await expectCode(auth.updatePassword({ password: 'abc' }), 'weak_password', 'weak');
       if (ctx.platform.reportsWeakReasons !== false) check(Array.isArray(weak.reasons) && weak.reasons.includes('length'), `reasons: ${weak.reasons}`);
       // The credential is still held: the next try needs no new verification.
@@ -162,7 +189,7 @@ export const scenarios = [
     name: 'signed in: change the password with and without the current one',
     run: async (ctx) => {
       const { email, auth } = await setup(ctx);
-      await auth.signInWithEmail({ email, password: PASSWORD });
+      await way(ctx, 'signIn')(auth, email, PASSWORD);
       if (ctx.platform.requiresCurrentPassword) {
         await ctx.platform.proxy.clearRequests();
         await expectCode(auth.updatePassword({ password: NEW_PASSWORD }), 'current_password_required', 'no current password');
@@ -182,7 +209,7 @@ export const scenarios = [
     name: 'sign-out ends the session here; other scopes as the platform has them',
     run: async (ctx) => {
       const { email, auth, events, map } = await setup(ctx);
-      await auth.signInWithEmail({ email, password: PASSWORD });
+      await way(ctx, 'signIn')(auth, email, PASSWORD);
       for (const scope of ['global', 'others']) {
         if (!ctx.platform.serverScopes.includes(scope)) await expectCode(auth.signOut({ scope }), 'unsupported', `scope ${scope}`);
       }
@@ -197,7 +224,7 @@ export const scenarios = [
     name: 'an expiring session is refreshed once, for every caller',
     run: async (ctx) => {
       const { email, auth, map } = await setup(ctx);
-      const first = await auth.signInWithEmail({ email, password: PASSWORD });
+      const first = await way(ctx, 'signIn')(auth, email, PASSWORD);
       const record = JSON.parse(map.get('wasm-auth-client'));
       map.set('wasm-auth-client', JSON.stringify({ ...record, expires_at: Date.now() / 1000 + 20 }));
       const reloaded = new ctx.AuthClient({ ...ctx.platform.options, storage: { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, v), removeItem: (k) => void map.delete(k) }, autoRefresh: false });
@@ -235,9 +262,9 @@ export const scenarios = [
     name: 'faults: server down, timeout, 5xx, a malformed answer — typed errors, the session kept',
     run: async (ctx) => {
       const down = new ctx.AuthClient({ ...ctx.platform.options, url: ctx.closedUrl, storage: 'memory', autoRefresh: false });
-      equal((await expectCode(down.requestPasswordReset({ email: freshEmail('down') }), 'network_error', 'server down')).status, 0, 'status');
+      equal((await expectCode(way(ctx, 'downCall')(down), 'network_error', 'server down')).status, 0, 'status');
       const { email, auth } = await setup(ctx, { timeoutMs: 400 });
-      await auth.signInWithEmail({ email, password: PASSWORD });
+      await way(ctx, 'signIn')(auth, email, PASSWORD);
       const user = ctx.platform.userPath;
       await ctx.platform.proxy.fault({ path: user, delay_ms: 3000 });
       await expectCode(auth.getUser(), 'timeout', 'hang');
@@ -252,8 +279,8 @@ export const scenarios = [
 ];
 
 /** Runs one scenario by name (the browser runner calls this inside the page). */
-export async function run(name, ctx) {
-  const scenario = scenarios.find((s) => s.name === name);
+export async function run(name, ctx, own = []) {
+  const scenario = [...scenarios, ...own].find((s) => s.name === name);
   check(scenario, `no scenario ${name}`);
   try {
     await scenario.run(ctx);

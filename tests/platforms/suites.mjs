@@ -4,7 +4,21 @@ import { test, before, after, describe } from 'node:test';
 import path from 'node:path';
 import { startDevserver, closedPortUrl, root } from '../support/devserver.mjs';
 import { launchChromium, openPage } from '../support/chromium.mjs';
+import { startFaultProxy } from '../support/fault-proxy.mjs';
 import { scenarios, run } from './contract.mjs';
+
+/** A `start` for platforms the devserver stands in for: a devserver behind a fault proxy. */
+export async function devserverBehindProxy(extraWhere = {}) {
+  const server = await startDevserver();
+  const proxy = await startFaultProxy(server.url);
+  return {
+    where: { serverUrl: server.url, proxyUrl: proxy.url, ...extraWhere },
+    async stop() {
+      await proxy.stop();
+      await server.stop();
+    },
+  };
+}
 
 /**
  * @param {object} spec
@@ -13,12 +27,13 @@ import { scenarios, run } from './contract.mjs';
  * @param {() => Promise<{ where: object, stop: () => Promise<void> }>} spec.start  the real server(s)
  * @param {Record<string, string>} [spec.lacks]  why a scenario's `needs` cannot be met here
  * @param {string} [spec.label]  the suite's name (several runs of one entry in a file)
+ * @param {Array<{name: string}>} [spec.own]  the descriptor's own scenarios (its `scenarios` export)
  */
-export function contractSuites({ entry, descriptor, start, lacks = {}, label = entry }) {
-  describe(label, () => suites({ entry, descriptor, start, lacks }));
+export function contractSuites({ entry, descriptor, start, lacks = {}, label = entry, own = [] }) {
+  describe(label, () => suites({ entry, descriptor, start, lacks, own }));
 }
 
-function suites({ entry, descriptor, start, lacks }) {
+function suites({ entry, descriptor, start, lacks, own }) {
   const options = (scenario) => (scenario.needs && lacks[scenario.needs] ? { skip: lacks[scenario.needs] } : {});
   let started;
   let closedUrl;
@@ -33,8 +48,8 @@ function suites({ entry, descriptor, start, lacks }) {
   after(() => started?.stop());
 
   describe('Node', () => {
-    for (const scenario of scenarios) {
-      test(scenario.name, options(scenario), () => run(scenario.name, { AuthClient: node.AuthClient, isAuthError: node.isAuthError, platform: platform(started.where), closedUrl }));
+    for (const scenario of [...scenarios, ...own]) {
+      test(scenario.name, options(scenario), () => run(scenario.name, { AuthClient: node.AuthClient, isAuthError: node.isAuthError, platform: platform(started.where), closedUrl }, own));
     }
   });
 
@@ -51,13 +66,13 @@ function suites({ entry, descriptor, start, lacks }) {
       await browser?.close();
       await server?.stop();
     });
-    for (const scenario of scenarios) {
+    for (const scenario of [...scenarios, ...own]) {
       test(scenario.name, options(scenario), async () => {
         await page.evaluate(async ([name, entry, descriptor, where, closedUrl]) => {
           const { AuthClient, isAuthError } = await import(`/pkg/${entry}.js`);
           const { run } = await import('/platforms/contract.mjs');
-          const { platform } = await import(`/platforms/${descriptor}`);
-          await run(name, { AuthClient, isAuthError, platform: platform(where), closedUrl });
+          const { platform, scenarios: own = [] } = await import(`/platforms/${descriptor}`);
+          await run(name, { AuthClient, isAuthError, platform: platform(where), closedUrl }, own);
         }, [scenario.name, entry, descriptor, started.where, closedUrl]);
       });
     }

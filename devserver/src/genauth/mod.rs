@@ -25,8 +25,7 @@ use axum::{
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-use crate::db::{self, rfc3339, Session, User};
-use crate::jwt;
+use crate::db::{rfc3339, Session, User};
 use crate::state::AppState;
 use error::{GenAuthError, GenAuthResult};
 
@@ -70,14 +69,7 @@ impl FromRequestParts<AppState> for GenAuthUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, GenAuthError> {
         let raw = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or_default().trim();
         let token = raw.strip_prefix("Bearer ").unwrap_or(raw);
-        let claims = jwt::verify(&state.config.jwt_secret, token, state.now() / 1000).map_err(|_| GenAuthError::not_logged_in())?;
-        let sub = claims.get("sub").and_then(Value::as_str).unwrap_or_default().to_string();
-        let session_id = claims.get("session_id").and_then(Value::as_str).unwrap_or_default().to_string();
-        let found = state.db.tx(|conn| {
-            let user = db::find_user_by_id(conn, &sub)?;
-            let session = db::find_session(conn, &session_id)?;
-            Ok(user.zip(session).filter(|(u, s)| s.user_id == u.id))
-        })?;
+        let found = crate::tokens::live_session(state, token)?;
         let (user, session) = found.ok_or_else(GenAuthError::not_logged_in)?;
         Ok(GenAuthUser { user, session })
     }
