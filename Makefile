@@ -26,9 +26,10 @@ test: setup
 test-lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --all-targets -- -D warnings
-	for platform in firebase pocketbase genauth wristband; do \
+	for platform in firebase pocketbase genauth wristband wacht; do \
 	  cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --no-default-features --features client,$$platform -- -D warnings || exit 1; \
 	done
+	cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --no-default-features --features wacht-admin -- -D warnings
 
 test-rust:
 	cargo test --workspace

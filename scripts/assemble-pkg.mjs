@@ -27,7 +27,9 @@ for (const entry of entries) {
   for (const kind of ['browser', 'node', 'workerd']) writeFileSync(`pkg/${names[kind]}`, sources[kind]);
   if (entry.name) {
     // The main entry's types are pkg-template/index.d.ts (it declares AuthError).
-    const types = entry.exports.includes('AdminClient')
+    const types = entry.features === 'wacht-admin'
+      ? ['WachtAdminClientOptions', 'AuthErrorCode']
+      : entry.exports.includes('AdminClient')
       ? ['AdminClientOptions', 'CreateUserRequest', 'GeneratedRecoveryLink', 'User', 'AuthErrorCode']
       : ['AuthClientOptions', 'ClientOptions', 'PlatformOptions', 'StorageKind', 'StorageLike', 'PasswordResetRequest', 'VerifyOtpRequest',
          'UpdatePasswordRequest', 'SetSessionRequest', 'SignInRequest', 'SignOutOptions', 'HandleRedirectOptions', 'Session', 'User', 'RecoveryLink', 'AuthEvent',
@@ -35,7 +37,8 @@ for (const entry of entries) {
     writeFileSync(`pkg/${names.types}`, `export { ${entry.exports.join(', ')} } from './${entry.glue}.js';\nexport type { ${types.join(', ')} } from './${entry.glue}.js';\nexport { AuthError } from './index.js';\n`);
   }
   const conditions = { types: `./${names.types}`, workerd: `./${names.workerd}`, deno: `./${names.browser}`, bun: `./${names.node}`, node: `./${names.node}`, default: `./${names.browser}` };
-  exportsMap[entry.name ? `./${entry.name}` : '.'] = conditions;
+  const subpath = entry.subpath ?? entry.name;
+  exportsMap[subpath ? `./${subpath}` : '.'] = conditions;
   files.push(names.browser, names.node, names.workerd, names.types, `${entry.glue}.js`, `${entry.glue}.d.ts`, `${entry.glue}_bg.wasm`, `${entry.glue}_bg.wasm.d.ts`);
   sideEffects.push(`./${names.browser}`, `./${names.node}`, `./${names.workerd}`);
 }

@@ -1,5 +1,6 @@
 // The package's entries: each a wasm of its own (scripts/build-pkg.sh builds them), loaded the
-// way each runtime can. `name` is the subpath (`wasm-auth-client/<name>`; '' for the main one);
+// way each runtime can. `name` names its files and is the subpath (`wasm-auth-client/<name>`; ''
+// for the main one) unless `subpath` says otherwise;
 // `features` the cargo features its wasm is built with (scripts/build-pkg.sh).
 export const entries = [
   { name: '', glue: 'wasm_auth_client', features: 'client,gotrue', exports: ['AuthClient', 'isAuthError'], about: 'Supabase Auth (GoTrue): the default entry' },
@@ -7,7 +8,9 @@ export const entries = [
   { name: 'pocketbase', glue: 'wasm_auth_pocketbase', features: 'client,pocketbase', exports: ['AuthClient', 'isAuthError'], about: 'PocketBase, an auth collection' },
   { name: 'genauth', glue: 'wasm_auth_genauth', features: 'client,genauth', exports: ['AuthClient', 'isAuthError'], about: 'GenAuth (Authing V3), with RSA or SM2 password encryption' },
   { name: 'wristband', glue: 'wasm_auth_wristband', features: 'client,wristband', exports: ['AuthClient', 'isAuthError'], about: 'Wristband: the reset and change APIs, sessions from its hosted login' },
+  { name: 'wacht', glue: 'wasm_auth_wacht', features: 'client,wacht', exports: ['AuthClient', 'isAuthError'], about: "Wacht: a deployment's frontend API, development sessions" },
   { name: 'admin', glue: 'wasm_auth_admin', features: 'admin', exports: ['AdminClient', 'isAuthError'], about: "GoTrue's AdminClient, for servers: never in a browser entry" },
+  { name: 'wacht-admin', subpath: 'wacht/admin', glue: 'wasm_auth_wacht_admin', features: 'wacht-admin', exports: ['AdminClient', 'isAuthError'], about: "Wacht's AdminClient (its API key), for servers: never in a browser entry" },
 ];
 
 /** The three files of an entry: browsers, bundlers and Deno; Node and Bun; Cloudflare workerd. */

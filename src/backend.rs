@@ -15,6 +15,7 @@
 use std::fmt;
 
 use crate::error::{AuthError, ErrorCode};
+use crate::http::HttpResponse;
 use crate::link::RecoveryLink;
 use crate::need::Need;
 use crate::session::{Session, User};
@@ -27,6 +28,19 @@ pub fn unsupported(what: &str) -> AuthError {
 /// A credential in named parts, on a platform whose credentials have none.
 pub fn no_parts() -> AuthError {
     AuthError::invalid_input("token", "is required: this platform's reset credential is one token")
+}
+
+/// The address and code of a proof on platforms whose email carries a code of digits and no
+/// link (GenAuth, Wacht), both checked: `platform` names it in the error for a link.
+pub fn emailed_code_proof(proof: Proof, platform: &str) -> Result<(String, String), AuthError> {
+    let (email, code) = match proof {
+        Proof::Code { email, code } => (email, code),
+        Proof::Link(_) => return Err(unsupported(&format!("A recovery link ({platform}'s email carries a code)"))),
+        Proof::Parts(_) => return Err(no_parts()),
+    };
+    let code = crate::validate::emailed_code("token", &code)?;
+    let email = email.ok_or_else(|| AuthError::invalid_input("email", "is required (no reset was requested from this client)"))?;
+    Ok((email, code))
 }
 
 /// Sign-out on a platform whose sessions a client cannot end on the server: `local` only.
@@ -182,6 +196,19 @@ pub trait Backend: 'static {
     /// JWT `exp`); `None` otherwise (the caller then says).
     fn token_lifetime(&self, access_token: &str, now: f64) -> Option<f64> {
         let _ = (access_token, now);
+        None
+    }
+    /// Whether answers to requests made with the session may carry a renewed session token
+    /// ([`Backend::renewed_token`]); a constant per platform, so that entries whose platform
+    /// never renews tokens this way leave the code out.
+    fn renews_tokens_in_answers(&self) -> bool {
+        false
+    }
+    /// The session token a server renewed while answering, with its expiry (Unix seconds, as
+    /// the core keeps it): Wacht renews an expired one on any request and sends the new one in a
+    /// header, and the old one stops working.
+    fn renewed_token(&self, response: &HttpResponse) -> Option<(String, f64)> {
+        let _ = response;
         None
     }
     /// Whether a reset can skip the "password updated" email; asked before any request.

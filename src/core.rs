@@ -19,7 +19,7 @@ use crate::error::{AuthError, ErrorCode, Result};
 use crate::flight::Flight;
 use crate::http::Host;
 use crate::link::RecoveryLink;
-use crate::need::{Need, RefreshFlight};
+use crate::need::{Need, RefreshFlight, Reply};
 use crate::pkce;
 use crate::session::{Session, User};
 use crate::storage::{Keys, Store};
@@ -507,7 +507,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
             probe.and_then(move |probe| {
                 let change = PasswordChange { password: &password, current_password: current.as_deref(), nonce: nonce.as_deref() };
                 let me2 = me.clone();
-                me.backend.update_password(&session, change).then(move |result| {
+                me.with_renewals(me.backend.update_password(&session, change)).then(move |result| {
                     // A failed change leaves no extra session behind.
                     let cleanup = match (&result, &probe) {
                         (Err(_), Some(probe)) => me2.backend.sign_out(probe, SignOutScope::Local),
@@ -535,14 +535,34 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     pub fn user(self: &Rc<Self>) -> Need<User> {
         let me = self.clone();
         self.usable_session().and_then(move |session| {
-            me.backend.get_user(&session).then(move |result| me.user_read(result).into())
+            me.with_renewals(me.backend.get_user(&session)).then(move |result| me.user_read(result).into())
         })
     }
 
     /// Asks the server to email a reauthentication nonce.
     pub fn reauthenticate(self: &Rc<Self>) -> Need<()> {
         let me = self.clone();
-        self.usable_session().and_then(move |session| me.backend.reauthenticate(&session).then(move |result| me.forget_session_if_gone(result).into()))
+        self.usable_session().and_then(move |session| me.with_renewals(me.backend.reauthenticate(&session)).then(move |result| me.forget_session_if_gone(result).into()))
+    }
+
+    /// A call made with the session. Where the platform renews session tokens in its answers,
+    /// the renewed token is adopted as each answer arrives, whatever the call's outcome: the old
+    /// one no longer works.
+    fn with_renewals<T: 'static>(self: &Rc<Self>, need: Need<T>) -> Need<T> {
+        if !self.backend.renews_tokens_in_answers() {
+            return need;
+        }
+        let me = self.clone();
+        need.inspect_replies(Rc::new(move |reply: &Reply| me.adopt_renewed(reply)))
+    }
+
+    fn adopt_renewed(&self, reply: &Reply) {
+        let Some((token, expires_at)) = reply.as_ref().ok().and_then(|response| self.backend.renewed_token(response)) else { return };
+        let current = self.session.borrow().clone();
+        if let Some(current) = current.filter(|s| s.access_token != token) {
+            let renewed = Session { access_token: token.clone(), refresh_token: token, expires_at, ..current };
+            self.commit(Some(renewed), AuthEvent::TokenRefreshed);
+        }
     }
 
     /// Signs out. `Local` and `Global` always end the session here, even when the server cannot

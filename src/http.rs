@@ -31,6 +31,9 @@ pub struct HttpResponse {
     pub error_code_header: Option<String>,
     /// `retry-after`, if present.
     pub retry_after_header: Option<String>,
+    /// `x-development-session`, if present: the session token a server renewed while answering
+    /// (Wacht's frontend API, outside production).
+    pub session_token_header: Option<String>,
     /// The body text.
     pub body: String,
 }
@@ -42,6 +45,7 @@ impl std::fmt::Debug for HttpResponse {
             .field("status", &self.status)
             .field("error_code_header", &self.error_code_header)
             .field("retry_after_header", &self.retry_after_header)
+            .field("session_token_header", &self.session_token_header.as_ref().map(|_| "<redacted>"))
             .field("body_bytes", &self.body.len())
             .finish()
     }

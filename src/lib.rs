@@ -34,6 +34,7 @@ pub mod pocketbase;
 pub mod session;
 pub mod storage;
 pub mod validate;
+pub mod wacht;
 pub mod wire;
 pub mod wristband;
 
@@ -44,7 +45,7 @@ mod js;
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-#[cfg(all(target_arch = "wasm32", feature = "admin"))]
+#[cfg(all(target_arch = "wasm32", any(feature = "admin", feature = "wacht-admin")))]
 pub use js::AdminClient;
 #[cfg(all(target_arch = "wasm32", feature = "client"))]
 pub use js::AuthClient;

@@ -73,6 +73,23 @@ impl<T: 'static> Need<T> {
         }
     }
 
+    /// The same chain, with `look` shown each answer before the chain reads it (the core adopts
+    /// session tokens a server renewed in passing).
+    pub fn inspect_replies(self, look: Rc<dyn Fn(&Reply)>) -> Need<T> {
+        match self {
+            Need::Done(result) => Need::Done(result),
+            Need::Send(request, k) => Need::Send(
+                request,
+                Box::new(move |reply| {
+                    look(&reply);
+                    k(reply).inspect_replies(look)
+                }),
+            ),
+            Need::Sleep(ms, k) => Need::Sleep(ms, Box::new(move || k().inspect_replies(look))),
+            Need::Wait(flight, k) => Need::Wait(flight, Box::new(move |landed| k(landed).inspect_replies(look))),
+        }
+    }
+
     /// The same chain with its result mapped.
     pub fn map<U: 'static>(self, f: impl FnOnce(T) -> U + 'static) -> Need<U> {
         self.and_then(move |value| Need::ok(f(value)))

@@ -115,6 +115,16 @@ pub fn token(field: &str, value: &str) -> Result<()> {
     }
 }
 
+/// An emailed code as typed, on platforms whose codes are digits of their own length (GenAuth's
+/// pass code, Wacht's one-time code): trimmed, 1 to 10 digits.
+pub fn emailed_code(field: &str, code: &str) -> Result<String> {
+    let code = code.trim();
+    if code.is_empty() || code.len() > 10 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AuthError::invalid_input(field, "must be the code from the email (digits)"));
+    }
+    Ok(code.to_string())
+}
+
 /// A platform's reset credential as the email carried it (Firebase's `oobCode`, PocketBase's
 /// token): token characters only. Whether it is good is the platform's to say.
 pub fn reset_credential(field: &str, value: &str) -> Result<()> {

@@ -40,7 +40,7 @@ fn check(reply: Reply, read_error: ErrorReader, secrets: &[String]) -> Result<Ht
 
 /// What a request carried that must not come back in an error: header values (the API key,
 /// the bearer token) and every string in the JSON body, nested ones too (passwords, codes,
-/// tokens), or every value of a form body.
+/// tokens), or every value of a form or multipart body.
 fn request_secrets(request: &HttpRequest) -> Vec<String> {
     let mut secrets: Vec<String> = request.headers.iter().map(|(_, v)| v.strip_prefix("Bearer ").unwrap_or(v).to_string()).collect();
     if let Some(body @ JsonValue::Object(_)) = request.body.as_deref().and_then(JsonValue::parse) {
@@ -51,6 +51,8 @@ fn request_secrets(request: &HttpRequest) -> Vec<String> {
             secrets.push(value.to_string());
             secrets.push(crate::link::decode(value));
         }
+    } else if let Some(boundary) = request.headers.iter().find_map(|(_, v)| v.strip_prefix(MULTIPART).and_then(|b| b.strip_prefix("; boundary="))) {
+        multipart_values(request.body.as_deref().unwrap_or_default().as_bytes(), boundary.as_bytes(), &mut secrets);
     }
     // Keys in the query too: some platforms put the API key in the URL (not every value: a
     // `grant_type=password` must not redact the word "password" from messages).
@@ -59,6 +61,21 @@ fn request_secrets(request: &HttpRequest) -> Vec<String> {
         secrets.extend(keyed.map(|(_, v)| v.to_string()));
     }
     secrets
+}
+
+/// Every value of a multipart body [`multipart`] wrote: what follows each part's blank line, up
+/// to the next boundary. A byte search: `str` pattern searches would ship core's two-way searcher
+/// and its panic formatting in every entry.
+fn multipart_values(body: &[u8], boundary: &[u8], out: &mut Vec<String>) {
+    let find = |from: usize, needle: &[u8]| body.get(from..).and_then(|rest| rest.windows(needle.len()).position(|w| w == needle)).map(|at| from + at);
+    let mut at = 0;
+    while let Some(start) = find(at, b"\r\n\r\n").map(|p| p + 4) {
+        let end = find(start, boundary).map_or(body.len(), |p| p.saturating_sub(4)).max(start);
+        if let Some(value) = body.get(start..end) {
+            out.push(String::from_utf8_lossy(value).into_owned());
+        }
+        at = end + 1;
+    }
 }
 
 /// Reads a failure a platform reports inside a 2xx answer's body (GenAuth's `statusCode`).
@@ -101,6 +118,24 @@ pub fn unexpected(status: u16) -> AuthError {
     e
 }
 
+/// `multipart/form-data`, the body type of Wacht's SDK (a browser's `FormData`).
+pub const MULTIPART: &str = "multipart/form-data";
+
+/// A `multipart/form-data` body of text fields, as a browser sends a `FormData`: the
+/// `Content-Type` (with its boundary) and the body. The boundary occurs in no value.
+pub fn multipart(fields: &[(&str, &str)]) -> (String, String) {
+    let mut boundary = String::from("----wasm-auth-client-form");
+    while fields.iter().any(|(_, v)| v.contains(boundary.as_str())) {
+        boundary.push('x');
+    }
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    (format!("{MULTIPART}; boundary={boundary}"), body)
+}
+
 /// An `application/x-www-form-urlencoded` body (OAuth token endpoints).
 pub fn form_body(pairs: &[(&str, &str)]) -> String {
     pairs.iter().map(|(k, v)| format!("{k}={}", encode_query_value(v))).collect::<Vec<_>>().join("&")
@@ -124,6 +159,17 @@ pub fn encode_query_value(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn multipart_bodies_keep_their_values_and_a_boundary_none_of_them_holds() {
+        let (content_type, body) = super::multipart(&[("email", "a@b.co"), ("password", "x----wasm-auth-client-formy")]);
+        assert_eq!(content_type, "multipart/form-data; boundary=----wasm-auth-client-formx");
+        assert!(body.starts_with("------wasm-auth-client-formx\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\na@b.co\r\n"));
+        assert!(body.ends_with("------wasm-auth-client-formx--\r\n"));
+        let request = crate::http::HttpRequest { method: "POST", url: "https://x.test/a".into(), headers: vec![("Content-Type".into(), content_type)], body: Some(body) };
+        let secrets = super::request_secrets(&request);
+        assert!(secrets.iter().any(|s| s == "x----wasm-auth-client-formy") && secrets.iter().any(|s| s == "a@b.co"), "{secrets:?}");
+    }
+
     #[test]
     fn query_values_are_escaped() {
         assert_eq!(super::encode_query_value("http://a.b/c?d=e&f é"), "http%3A%2F%2Fa.b%2Fc%3Fd%3De%26f%20%C3%A9");

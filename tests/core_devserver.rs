@@ -138,6 +138,7 @@ fn send_blocking(request: &HttpRequest) -> std::result::Result<HttpResponse, Tra
         status: response.status(),
         error_code_header: response.header("x-sb-error-code").map(str::to_string),
         retry_after_header: response.header("retry-after").map(str::to_string),
+        session_token_header: response.header("x-development-session").map(str::to_string),
         body: response.into_string().map_err(|_| TransportError::Network)?,
     })
 }

@@ -534,3 +534,32 @@ fn a_reset_answer_that_says_the_expiry_is_shown() {
     done(answer(status(200, r#"{"statusCode":200,"data":{"passwordResetToken":"prt-1","tokenExpiresIn":600}}"#)));
     assert_eq!(t.core.held_credential_expires_at().unwrap(), Some(NOW + 600.0));
 }
+
+// ---- platforms that renew the session token while answering (Wacht) ----------------------------
+
+#[test]
+fn a_token_renewed_in_passing_is_adopted_whatever_the_call_gave() {
+    let store = SharedStore::default();
+    let t = tab_with(wasm_auth_client::wacht::Wacht::new("https://frontend.app.test"), &store);
+    // {"sid":"s1","exp":1800003600} and {"sid":"s1","exp":1800007200}
+    let first = "eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJzMSIsImV4cCI6MTgwMDAwMzYwMH0.c2ln";
+    let renewed = "eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJzMSIsImV4cCI6MTgwMDAwNzIwMH0.c2ln";
+    let session = r#"{"data":{"id":"s1","active_signin":{"id":"s1","user":{"id":"7","primary_email_address":{"email":"ann@test.io"}}}}}"#;
+    let with = |status: u16, body: &str, token: Option<&str>| -> Reply {
+        Ok(HttpResponse { status, body: body.into(), session_token_header: token.map(str::to_string), ..HttpResponse::default() })
+    };
+    let (_, answer) = sent(t.core.sign_in("ann@test.io", "a-password-1"));
+    assert_eq!(done(answer(with(200, session, Some(first)))).access_token, first);
+    t.events.borrow_mut().clear();
+    // A failed call whose answer carries a renewed token: the old token is gone either way.
+    let (request, answer) = sent(t.core.user());
+    assert!(request.headers.contains(&("X-Development-Session".into(), first.into())));
+    assert_eq!(failed(answer(with(503, "busy", Some(renewed)))), ErrorCode::ServerError);
+    assert!(store.get("k").unwrap().is_some_and(|r| r.contains(renewed)), "stored");
+    assert_eq!(*t.events.borrow(), vec!["TOKEN_REFRESHED"]);
+    let (request, answer) = sent(t.core.user());
+    assert!(request.headers.contains(&("X-Development-Session".into(), renewed.into())), "the next call uses it");
+    let user = done(answer(with(200, r#"{"data":{"id":"7","primary_email_address":{"email":"ann@test.io"}}}"#, None)));
+    assert_eq!(user.email(), Some("ann@test.io"));
+    assert_eq!(*t.events.borrow(), vec!["TOKEN_REFRESHED"], "nothing more");
+}

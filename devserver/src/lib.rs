@@ -6,6 +6,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod dev;
+pub mod emailed_code;
 pub mod error;
 pub mod extract;
 pub mod genauth;
@@ -19,6 +20,7 @@ mod routes;
 pub mod state;
 pub mod tokens;
 pub mod validate;
+pub mod wacht;
 pub mod wristband;
 
 use std::path::PathBuf;
@@ -50,7 +52,7 @@ pub struct StaticDirs {
 /// Faults and the request log wrap the GoTrue routes only: a fault can never answer for a
 /// static file (`/`, `/pkg/index.js`), where it would be script on the demo's origin.
 pub fn app(state: AppState, dirs: StaticDirs) -> Router {
-    let api = routes::router().merge(genauth::router()).merge(wristband::router());
+    let api = routes::router().merge(genauth::router()).merge(wristband::router()).merge(wacht::router());
     let mut router = api.layer(middleware::from_fn_with_state(state.clone(), dev::observe));
     if state.config.dev_endpoints {
         router = router.merge(dev::router().merge(wristband::dev::router()).layer(middleware::from_fn(guard::dev_aids)));
@@ -79,8 +81,8 @@ fn cors() -> CorsLayer {
         "accept", "apikey", "authorization", "content-type", "x-client-info", "x-client-ip", "x-jwt-aud",
         "x-supabase-api-version", "x-use-cookie", "redirect_to",
     ];
-    let allowed = allowed.into_iter().chain(genauth::REQUEST_HEADERS);
-    let exposed = ["x-sb-error-code", "x-supabase-api-version", "x-total-count", "link", "retry-after"];
+    let allowed = allowed.into_iter().chain(genauth::REQUEST_HEADERS).chain([wacht::SESSION_HEADER]);
+    let exposed = ["x-sb-error-code", "x-supabase-api-version", "x-total-count", "link", "retry-after", wacht::SESSION_HEADER];
     CorsLayer::new()
         .allow_origin(AllowOrigin::predicate(|origin, parts| {
             !parts.uri.path().starts_with("/_dev/") || guard::dev_origin_allowed(origin, &parts.headers)

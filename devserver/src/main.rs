@@ -38,6 +38,7 @@ async fn run(flags: Flags) -> Result<(), String> {
     let now = chrono::Utc::now().timestamp();
     let anon_key = jwt::api_key(&config.jwt_secret, "anon", now);
     let service_key = jwt::api_key(&config.jwt_secret, "service_role", now);
+    let wacht_key = auth_devserver::wacht::api_key(&config);
     let (default_secret, dev_endpoints) = (config.jwt_secret_is_default, config.dev_endpoints);
     let state = AppState::new(config, db);
     let router = app(state, StaticDirs { www: flags.www, pkg: flags.pkg });
@@ -52,6 +53,7 @@ async fn run(flags: Flags) -> Result<(), String> {
     }
     println!("anon key: {anon_key}");
     println!("service_role key: {service_key}");
+    println!("wacht api key: {wacht_key}");
     println!("database: {}", flags.db);
     println!("listening on http://{}:{port}", flags.host);
 

@@ -136,14 +136,6 @@ fn user_from(profile: &JsonValue) -> Option<User> {
     User::from_json(&JsonValue::Object(fields))
 }
 
-/// A pass code as typed: digits (GenAuth's are 6).
-fn check_code(code: &str) -> Result<String, AuthError> {
-    let code = code.trim();
-    if code.is_empty() || code.len() > 10 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(AuthError::invalid_input("token", "must be the code from the email (digits)"));
-    }
-    Ok(code.to_string())
-}
 
 impl Backend for GenAuth {
     /// `send-email` with `CHANNEL_RESET_PASSWORD`. An unknown address (`apiCode` 2004, where
@@ -161,17 +153,9 @@ impl Backend for GenAuth {
 
     /// The code (with its address) for a `passwordResetToken`, held for the new password.
     fn verify_recovery(&self, proof: Proof) -> Need<Verified> {
-        let (email, code) = match proof {
-            Proof::Code { email, code } => (email, code),
-            Proof::Link(_) => return Need::err(unsupported("A recovery link (GenAuth's email carries a code)")),
-            Proof::Parts(_) => return Need::err(crate::backend::no_parts()),
-        };
-        let code = match check_code(&code) {
-            Ok(code) => code,
+        let (email, code) = match crate::backend::emailed_code_proof(proof, "GenAuth") {
+            Ok(proof) => proof,
             Err(e) => return Need::err(e),
-        };
-        let Some(email) = email else {
-            return Need::err(AuthError::invalid_input("email", "is required (no reset was requested from this client)"));
         };
         self.call(reset::verify_code(self, &email, &code)).and_then(move |data| match data.str_field("passwordResetToken").filter(|t| crate::validate::is_token(t)) {
             // `tokenExpiresIn`: how long the reset token is good for (shown by recoveryExpiresAt).

@@ -6,12 +6,12 @@ use wasm_bindgen::prelude::*;
 
 use wasm_bindgen_futures::future_to_promise;
 
-use super::host::{self, Fetch};
+use super::host::Fetch;
 use super::{input, js_error, user_to_js, DEFAULT_TIMEOUT_MS};
 use crate::need::{drive, Need};
 use crate::admin::Admin;
 use crate::api::GoTrue;
-use crate::error::{AuthError, ErrorCode};
+use crate::error::AuthError;
 
 /// Administrative password operations with the service_role key. Trusted server code only.
 #[wasm_bindgen]
@@ -35,13 +35,7 @@ impl AdminClient {
         crate::validate::url("url", &url)?;
         let key = input::string(&options, "serviceRoleKey")?;
         crate::validate::header("serviceRoleKey", "apikey", &key)?;
-        let allow_in_browser = input::raw(&options, "allowInBrowser").as_bool().unwrap_or(false);
-        if (host::in_browser_document() || host::in_browser_worker()) && !allow_in_browser {
-            return Err(AuthError::new(
-                ErrorCode::UnsafeEnvironment,
-                "AdminClient refuses to run in a browser page or worker: the service_role key would be exposed to every visitor",
-            ));
-        }
+        super::refuse_in_browser(&options, "the service_role key")?;
         let headers = input::string_record(&options, "headers")?;
         let timeout_ms = super::timeout_option(&options)?.unwrap_or(DEFAULT_TIMEOUT_MS);
         let api = GoTrue::new(&url, Some(&key), headers);
@@ -59,7 +53,12 @@ impl AdminClient {
     pub fn update_user_password(&self, #[wasm_bindgen(js_name = userId, unchecked_param_type = "string")] user_id: JsValue, #[wasm_bindgen(unchecked_param_type = "{ password: string }")] request: JsValue) -> js_sys::Promise {
         let need = (|| {
             let id = user_id.as_string().ok_or_else(|| AuthError::invalid_input("userId", "must be a string"))?;
-            let password = input::fields(&request, "request")?.string("password")?;
+            let request = input::fields(&request, "request")?;
+            let password = request.string("password")?;
+            // GoTrue always applies its password policy to an admin set.
+            if request.bool_or("skipPasswordCheck", false)? {
+                return Err(crate::backend::unsupported("skipPasswordCheck (GoTrue always checks the password policy)"));
+            }
             Ok(self.admin.update_user_password(&id, &password).map(|user| user_to_js(&user)))
         })();
         self.run(need.unwrap_or_else(Need::err))

@@ -4,7 +4,7 @@
 
 /**
  * One HTTP exchange, aborted after `timeoutMs`. `headers` is a list of [name, value] pairs.
- * Resolves with [status, body text, x-sb-error-code, retry-after] or, when no whole answer
+ * Resolves with [status, body text, x-sb-error-code, retry-after, x-development-session] or, when no whole answer
  * came, with 'timeout' or 'network'. Nothing thrown here may unwind through the wasm caller.
  */
 export async function send(method, url, headers, body, timeoutMs) {
@@ -12,7 +12,8 @@ export async function send(method, url, headers, body, timeoutMs) {
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     const response = await fetch(url, { method, headers, body, signal: controller.signal });
-    return [response.status, await response.text(), response.headers.get('x-sb-error-code'), response.headers.get('retry-after')];
+    const h = response.headers;
+    return [response.status, await response.text(), h.get('x-sb-error-code'), h.get('retry-after'), h.get('x-development-session')];
   } catch {
     return controller.signal.aborted ? 'timeout' : 'network';
   } finally {

@@ -76,6 +76,7 @@ impl Io for Fetch {
             body: answer.get(1).as_string().unwrap_or_default(),
             error_code_header: answer.get(2).as_string(),
             retry_after_header: answer.get(3).as_string(),
+            session_token_header: answer.get(4).as_string(),
         })
     }
 }
@@ -95,13 +96,14 @@ pub fn in_browser_document() -> bool {
 /// True in a browser's dedicated, shared or service worker: they run beside pages of the same
 /// origin and take their scripts from it. Server runtimes (workerd, Deno, Node, Bun) have no
 /// `importScripts`.
-#[cfg(feature = "admin")]
+#[cfg(any(feature = "admin", feature = "wacht-admin"))]
 pub fn in_browser_worker() -> bool {
     global("WorkerGlobalScope").is_some() && global("importScripts").is_some_and(|f| f.is_function())
 }
 
 /// JSON text written by `JsonValue` as a plain JavaScript value: one `JSON.parse` is faster
 /// than building the object member by member across the boundary.
+#[cfg(any(feature = "client", feature = "admin"))]
 pub fn parse(json: &str) -> JsValue {
     js_sys::JSON::parse(json).unwrap_or(JsValue::NULL)
 }

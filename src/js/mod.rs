@@ -5,6 +5,8 @@
 
 #[cfg(feature = "admin")]
 mod admin;
+#[cfg(feature = "wacht-admin")]
+mod wacht_admin;
 #[cfg(feature = "client")]
 mod auto_refresh;
 #[cfg(feature = "client")]
@@ -22,6 +24,8 @@ mod ts;
 
 #[cfg(feature = "admin")]
 pub use admin::AdminClient;
+#[cfg(feature = "wacht-admin")]
+pub use wacht_admin::AdminClient;
 #[cfg(feature = "client")]
 pub use client::AuthClient;
 pub use error::is_auth_error;
@@ -29,7 +33,6 @@ pub use error::is_auth_error;
 use wasm_bindgen::prelude::*;
 
 use crate::error::AuthError;
-use crate::session::User;
 
 const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 
@@ -38,8 +41,23 @@ fn js_error(error: AuthError) -> JsValue {
     error::to_js(error)
 }
 
-fn user_to_js(user: &User) -> JsValue {
+#[cfg(any(feature = "client", feature = "admin"))]
+fn user_to_js(user: &crate::session::User) -> JsValue {
     host::parse(user.json())
+}
+
+/// Admin clients hold a key that must never reach a browser: `unsafe_environment` in a browser
+/// page or worker (they run with the page's origin) unless the caller set `allowInBrowser`.
+#[cfg(any(feature = "admin", feature = "wacht-admin"))]
+fn refuse_in_browser(options: &JsValue, key: &str) -> Result<(), AuthError> {
+    let allow_in_browser = input::raw(options, "allowInBrowser").as_bool().unwrap_or(false);
+    if (host::in_browser_document() || host::in_browser_worker()) && !allow_in_browser {
+        return Err(AuthError::new(
+            crate::error::ErrorCode::UnsafeEnvironment,
+            format!("AdminClient refuses to run in a browser page or worker: {key} would be exposed to every visitor"),
+        ));
+    }
+    Ok(())
 }
 
 /// The `timeoutMs` option, if given.

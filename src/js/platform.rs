@@ -11,8 +11,9 @@ const PLATFORMS: usize = cfg!(feature = "gotrue") as usize
     + cfg!(feature = "firebase") as usize
     + cfg!(feature = "pocketbase") as usize
     + cfg!(feature = "genauth") as usize
-    + cfg!(feature = "wristband") as usize;
-const _: () = assert!(PLATFORMS == 1, "the `client` feature needs exactly one platform: gotrue, firebase, pocketbase, genauth or wristband");
+    + cfg!(feature = "wristband") as usize
+    + cfg!(feature = "wacht") as usize;
+const _: () = assert!(PLATFORMS == 1, "the `client` feature needs exactly one platform: gotrue, firebase, pocketbase, genauth, wristband or wacht");
 
 /// Options that belong to another platform's entry: refused as `unsupported` (before any
 /// request) rather than ignored, so that a caller never believes, say, that passwords are
@@ -111,4 +112,13 @@ fn platform_options(options: &JsValue, url: &str) -> Result<Platform, AuthError>
     crate::wristband::Wristband::check_client_id(&client_id)?;
     let headers = input::string_record(options, "headers")?;
     Ok(crate::wristband::Wristband::new(url, &client_id, headers))
+}
+
+/// Wacht: `{ url }` — the deployment's frontend API.
+#[cfg(feature = "wacht")]
+pub type Platform = crate::wacht::Wacht;
+
+#[cfg(feature = "wacht")]
+fn platform_options(_options: &JsValue, url: &str) -> Result<Platform, AuthError> {
+    Ok(crate::wacht::Wacht::new(url))
 }

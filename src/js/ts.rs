@@ -84,6 +84,32 @@ export interface PlatformOptions {
 }
 "#;
 
+#[cfg(feature = "wacht")]
+#[wasm_bindgen(typescript_custom_section)]
+const PLATFORM_OPTIONS: &'static str = r#"
+/** Wacht (a deployment's frontend API, development sessions). */
+export interface PlatformOptions {
+  /** The deployment's frontend API, e.g. `https://frontend.<your app>`. */
+  url: string;
+}
+"#;
+
+#[cfg(feature = "wacht-admin")]
+#[wasm_bindgen(typescript_custom_section)]
+const WACHT_ADMIN_OPTIONS: &'static str = r#"
+/** Wacht's backend API. */
+export interface WachtAdminClientOptions {
+  /** Default `https://api.wacht.dev`. */
+  url?: string;
+  /** The deployment's API key (sent as a bearer token). */
+  apiKey: string;
+  /** Per-request timeout. Default 10000. */
+  timeoutMs?: number;
+  /** Allow construction in a browser page or worker (the key would be exposed). Default false. */
+  allowInBrowser?: boolean;
+}
+"#;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 /** Where the session record is kept. Default: 'session' in browser documents, else 'memory'. */

@@ -362,11 +362,16 @@ test('no credential in error messages, even when a proxy echoes the request', as
 test('the type declarations export the documented API without any', () => {
   const read = (file) => readFileSync(new URL(`../../pkg/${file}`, import.meta.url), 'utf8');
   const publicPart = (file) => read(file).slice(0, read(file).indexOf('export type InitInput'));
-  const entries = { main: read('index.d.ts'), admin: read('admin.d.ts') };
+  const entries = { main: read('index.d.ts'), admin: read('admin.d.ts'), wachtAdmin: read('wacht-admin.d.ts') };
   assert.match(entries.main, /export \{ AuthClient, isAuthError \}/);
   assert.match(entries.main, /export declare class AuthError extends Error/);
   assert.match(entries.admin, /export \{ AdminClient, isAuthError \}/);
   assert.match(entries.admin, /export \{ AuthError \}/);
+  assert.match(entries.wachtAdmin, /export \{ AdminClient, isAuthError \}/);
+  const manifest = JSON.parse(read('package.json'));
+  for (const subpath of ['./firebase', './pocketbase', './genauth', './wristband', './wacht', './wacht/admin', './admin']) {
+    assert.ok(manifest.exports[subpath]?.types, `package.json exports ${subpath}`);
+  }
   const expected = {
     'wasm_auth_client.d.ts': [
       'constructor(options: AuthClientOptions);',
@@ -387,6 +392,10 @@ test('the type declarations export the documented API without any', () => {
       'handleRedirect(): Promise<Session | null>;',
       'signOut(): Promise<void>;',
       'export function isAuthError(error: unknown): error is AuthError;',
+    ],
+    'wasm_auth_wacht_admin.d.ts': [
+      'constructor(options: WachtAdminClientOptions);',
+      'updateUserPassword(userId: string, request: { password: string; skipPasswordCheck?: boolean }): Promise<void>;',
     ],
     'wasm_auth_admin.d.ts': [
       'constructor(options: AdminClientOptions);',
@@ -415,6 +424,9 @@ test('the browser entry\'s wasm holds no AdminClient code', () => {
   assert.ok(wasm('wasm_auth_admin').includes('/admin/users'), 'it is in the admin wasm');
   assert.ok(!glue('wasm_auth_client.js').includes('AdminClient'), 'no AdminClient class in the main glue');
   assert.ok(!glue('wasm_auth_admin.js').includes('AuthClient'), 'and the admin glue has no AuthClient');
+  // Likewise Wacht's: the backend API's call is in its admin entry only.
+  assert.ok(!wasm('wasm_auth_wacht').includes('skip_password_check'), 'no admin call in the Wacht browser wasm');
+  assert.ok(wasm('wasm_auth_wacht_admin').includes('skip_password_check'), 'it is in the Wacht admin wasm');
 });
 
 /** A signed-in storage whose record says the access token expires `inSeconds` from now. */
@@ -723,6 +735,8 @@ test('AdminClient: users and passwords with the service key, which never leaks',
   await server.dev.clearRequests();
   const badId = await rejection(admin.getUser('not-a-uuid'));
   assert.equal(badId.code, 'invalid_input');
+  // GoTrue always applies its policy to an admin set: asking to skip it is refused (Wacht's can).
+  assert.equal((await rejection(admin.updateUserPassword(created.id, { password: 'abc', skipPasswordCheck: true }))).code, 'unsupported');
   assert.deepEqual(await server.dev.requests(), [], 'checked before any request');
   const weak = await rejection(admin.updateUserPassword(created.id, { password: 'abc' }));
   assert.equal(weak.code, 'weak_password');

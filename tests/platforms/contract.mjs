@@ -20,6 +20,7 @@
 //   signIn(auth, email, password)    how a client gets a session (Wristband: setSession)
 //   resetSignsIn                     false where a reset ends every session (Wristband)
 //   downCall(client)                 a call that needs the server, on a client whose server is down
+//   expireOnServer()                 makes the server see the session's token as expired (Wacht)
 // Scenarios marked `needs: 'x'` are skipped, with the runner's reason, where the platform lacks x.
 // A descriptor module may also export `scenarios` of its own (what only that platform has).
 import { check, equal, expectCode } from '../support/checks.mjs';
@@ -225,6 +226,8 @@ export const scenarios = [
     run: async (ctx) => {
       const { email, auth, map } = await setup(ctx);
       const first = await way(ctx, 'signIn')(auth, email, PASSWORD);
+      // Where the server renews a token only once it has expired (Wacht), it is made to expire.
+      await ctx.platform.expireOnServer?.();
       const record = JSON.parse(map.get('wasm-auth-client'));
       map.set('wasm-auth-client', JSON.stringify({ ...record, expires_at: Date.now() / 1000 + 20 }));
       const reloaded = new ctx.AuthClient({ ...ctx.platform.options, storage: { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, v), removeItem: (k) => void map.delete(k) }, autoRefresh: false });

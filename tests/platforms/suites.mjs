@@ -12,7 +12,7 @@ export async function devserverBehindProxy(extraWhere = {}) {
   const server = await startDevserver();
   const proxy = await startFaultProxy(server.url);
   return {
-    where: { serverUrl: server.url, proxyUrl: proxy.url, ...extraWhere },
+    where: { serverUrl: server.url, proxyUrl: proxy.url, wachtApiKey: server.wachtApiKey, ...extraWhere },
     async stop() {
       await proxy.stop();
       await server.stop();
@@ -49,7 +49,8 @@ function suites({ entry, descriptor, start, lacks, own }) {
 
   describe('Node', () => {
     for (const scenario of [...scenarios, ...own]) {
-      test(scenario.name, options(scenario), () => run(scenario.name, { AuthClient: node.AuthClient, isAuthError: node.isAuthError, platform: platform(started.where), closedUrl }, own));
+      const load = (name) => import(path.join(root, `pkg/${name}-node.js`));
+      test(scenario.name, options(scenario), () => run(scenario.name, { AuthClient: node.AuthClient, isAuthError: node.isAuthError, platform: platform(started.where), closedUrl, load }, own));
     }
   });
 
@@ -72,7 +73,8 @@ function suites({ entry, descriptor, start, lacks, own }) {
           const { AuthClient, isAuthError } = await import(`/pkg/${entry}.js`);
           const { run } = await import('/platforms/contract.mjs');
           const { platform, scenarios: own = [] } = await import(`/platforms/${descriptor}`);
-          await run(name, { AuthClient, isAuthError, platform: platform(where), closedUrl }, own);
+          const load = (other) => import(`/pkg/${other}.js`);
+          await run(name, { AuthClient, isAuthError, platform: platform(where), closedUrl, load }, own);
         }, [scenario.name, entry, descriptor, started.where, closedUrl]);
       });
     }

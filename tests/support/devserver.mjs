@@ -30,6 +30,7 @@ export async function startDevserver(env = {}, args = []) {
       const [key, value] = [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()];
       if (key === 'anon key') info.anonKey = value;
       if (key === 'service_role key') info.serviceKey = value;
+      if (key === 'wacht api key') info.wachtApiKey = value;
       const listening = line.match(/^listening on (http:\/\/\S+)/);
       if (listening) {
         info.url = listening[1];

@@ -1,0 +1,41 @@
+//! `GET /me` (the signed-in user) and `POST /me/update-password` (`current_password`,
+//! `new_password`; confirmed): the current password is checked; the change keeps this session
+//! and ends the user's others (inferred).
+
+use axum::{extract::State, response::Response, routing::{get, post}, Router};
+use serde_json::json;
+
+use super::devsession::{reply, Visitor};
+use super::error::{WachtError, WachtResult};
+use super::{current_user, ok, Form};
+use crate::db;
+use crate::password;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/me", get(me)).route("/me/update-password", post(update_password))
+}
+
+async fn me(visitor: Visitor) -> WachtResult<Response> {
+    let (user, _, renewed) = visitor.require()?;
+    Ok(reply(ok(current_user(&user)), renewed))
+}
+
+async fn update_password(State(state): State<AppState>, visitor: Visitor, form: Form) -> WachtResult<Response> {
+    let (mut user, session, renewed) = visitor.require()?;
+    let current = form.required("current_password")?.to_string();
+    let new_password = form.required("new_password")?.to_string();
+    if !password::verify(current, user.encrypted_password.clone(), state.config.bcrypt_cost).await? {
+        return Err(WachtError::frontend(400, Some("INVALID_CREDENTIALS"), "Incorrect password. Please try again."));
+    }
+    password::check_strength(&state.config, &new_password)?;
+    let hash = password::hash(new_password, state.config.bcrypt_cost).await?;
+    state.db.tx(|conn| {
+        user.set_password(hash);
+        user.updated_at = state.now();
+        db::save_user(conn, &user)?;
+        db::delete_sessions(conn, &user.id, Some(&session.id))?;
+        Ok(())
+    })?;
+    Ok(reply(ok(json!({})), renewed))
+}

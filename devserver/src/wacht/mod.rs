@@ -1,0 +1,97 @@
+//! A stand-in for Wacht: the password lifecycle of its frontend API (sign-in, the
+//! forgot-password code and reset, the signed-in change, the session) with development sessions,
+//! and its backend API's admin password set, as Wacht's open-source server and SDKs show them, on
+//! the devserver's users, sessions and outbox. Wacht's server needs PostgreSQL and NATS and is on
+//! no registry here; this is what the `wasm-auth-client/wacht` and `/wacht/admin` entries are
+//! tested against. Confidence per fact: README, "Wacht".
+//!
+//! One module per endpoint family: `auth` (`/auth/signin`, `/auth/forgot-password`,
+//! `/auth/reset-password`), `me` (`/me`, `/me/update-password`), `session` (`/session`,
+//! `/session/sign-out`), `users` (the backend API's `PATCH /users/{id}/password`). Frontend bodies
+//! are `multipart/form-data`, as the SDK sends them. Sessions travel as development-session
+//! tokens (`devsession`). Errors are Wacht's bodies (`error`).
+
+mod auth;
+mod devsession;
+mod error;
+mod me;
+mod session;
+mod users;
+
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::Router;
+use serde_json::{json, Value};
+
+use crate::config::Config;
+use crate::db::{rfc3339, Session, User};
+use crate::state::AppState;
+use error::{WachtError, WachtResult};
+
+pub use devsession::SESSION_HEADER;
+
+pub fn router() -> Router<AppState> {
+    Router::new().merge(auth::router()).merge(me::router()).merge(session::router()).merge(users::router())
+}
+
+/// The backend API's key on this devserver (printed at start-up), derived from the JWT secret.
+pub fn api_key(config: &Config) -> String {
+    format!("wacht_test_{}", &crate::crypto::token_hash("wacht-api-key", &config.jwt_secret)[..40])
+}
+
+/// The text fields of a multipart body (a browser's `FormData`); anything else is Wacht's "bad
+/// request body", never a panic or an echo.
+struct Form(Vec<(String, String)>);
+
+impl Form {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
+    }
+
+    fn required(&self, name: &'static str) -> WachtResult<&str> {
+        self.get(name).ok_or_else(|| WachtError::required(name))
+    }
+}
+
+impl FromRequest<AppState> for Form {
+    type Rejection = WachtError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, WachtError> {
+        let mut multipart = Multipart::from_request(req, state).await.map_err(|_| WachtError::bad_body())?;
+        let mut fields = Vec::new();
+        while let Some(field) = multipart.next_field().await.map_err(|_| WachtError::bad_body())? {
+            let name = field.name().unwrap_or_default().to_string();
+            let value = field.text().await.map_err(|_| WachtError::bad_body())?;
+            if fields.len() >= 32 {
+                return Err(WachtError::bad_body());
+            }
+            fields.push((name, value));
+        }
+        Ok(Form(fields))
+    }
+}
+
+/// Wacht's `CurrentUser` (the fields the password lifecycle touches). Wacht's ids are 64-bit
+/// integers; the stand-in's are the devserver's UUIDs.
+fn current_user(user: &User) -> Value {
+    json!({
+        "id": user.id,
+        "first_name": "",
+        "last_name": "",
+        "username": null,
+        "primary_email_address": {"id": user.identity_id, "email": user.email, "verified": user.is_confirmed()},
+        "has_password": user.encrypted_password.is_some(),
+        "created_at": rfc3339(user.created_at),
+        "updated_at": rfc3339(user.updated_at),
+    })
+}
+
+/// Wacht's `Session`: the browser's session with its active sign-in, or none.
+fn session_dto(session: Option<(&User, &Session)>, id: &str) -> Value {
+    let signin = session.map(|(user, s)| json!({"id": s.id, "user_id": user.id, "user": current_user(user), "lastActiveAt": rfc3339(s.created_at)}));
+    json!({"id": id, "active_signin": signin, "signins": signin.iter().collect::<Vec<_>>(), "signin_attempts": []})
+}
+
+/// A successful answer, in the frontend API's envelope.
+fn ok(data: Value) -> Value {
+    json!({"status": 200, "message": "", "data": data, "errors": null})
+}
