@@ -65,7 +65,7 @@ async function measureSizes() {
   ].join('\n'));
   // Every further platform's entry, bundled the same way: what an app on that platform ships.
   const platforms = [];
-  for (const entry of entries.filter((e) => e.name && e.name !== 'admin')) {
+  for (const entry of entries.filter((e) => e.name && e.features.startsWith('client'))) {
     const bundled = await bundle(`ours-${entry.name}`, `export { AuthClient, isAuthError, AuthError } from ${JSON.stringify(path.join(root, 'pkg', entryFiles(entry).browser))};\n`);
     platforms.push({ name: entry.name, about: entry.about, size: sizes([bundled, path.join(root, `pkg/${entry.glue}_bg.wasm`)]) });
   }
