@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PORT ?= 9999
 DEVSERVER := target/debug/auth-devserver
 
-.PHONY: setup devserver pkg bench test test-lint test-rust test-conformance test-package test-matrix test-runtimes test-wasm test-e2e test-platforms demo
+.PHONY: setup devserver pkg bench test test-lint test-rust test-docs test-conformance test-package test-matrix test-runtimes test-wasm test-e2e test-platforms test-examples demo leptos-demo
 
 setup:
 	@scripts/setup.sh
@@ -20,12 +20,14 @@ pkg: setup
 ## the fault and bad-input matrices in Node and Chromium, the client as wasm in Chromium and
 ## Node, the example API in workerd, Deno, Bun and Node, the demo page and two-tab sync end to end.
 test: setup
-	$(MAKE) --no-print-directory test-lint test-rust test-conformance test-package test-matrix test-runtimes test-wasm test-e2e test-platforms
+	$(MAKE) --no-print-directory test-lint test-rust test-docs test-conformance test-package test-matrix test-runtimes test-wasm test-e2e test-platforms test-examples
 
-# Clippy, warnings as errors, natively (client and devserver) and for wasm32 (the client as shipped).
+# Clippy, warnings as errors, natively (client and devserver) and for wasm32: the Rust API (the
+# default features), the npm package's facades with their wasm tests, each platform's entry.
 test-lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --all-targets --features client,admin -- -D warnings
 	for platform in firebase pocketbase genauth wristband wacht; do \
 	  cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --no-default-features --features client,$$platform -- -D warnings || exit 1; \
 	done
@@ -33,6 +35,21 @@ test-lint:
 
 test-rust:
 	cargo test --workspace
+
+# The crate's docs, warnings as errors: natively and for wasm32 (where the Rust API is; docs.rs
+# builds that target).
+test-docs:
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p wasm-auth-client
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p wasm-auth-client --target wasm32-unknown-unknown
+
+## The Leptos example (examples/leptos-reset, the Rust API) compiled for wasm32 and driven in
+## headless Chromium; `make leptos-demo` serves it.
+LEPTOS := --manifest-path examples/leptos-reset/Cargo.toml --target wasm32-unknown-unknown --target-dir target/examples
+test-examples: devserver
+	cargo build $(LEPTOS)
+	wasm-bindgen target/examples/wasm32-unknown-unknown/debug/leptos-reset.wasm --target web --out-dir build/leptos-reset-test --out-name leptos_reset
+	cp examples/leptos-reset/index.html build/leptos-reset-test/
+	node --test tests/examples/
 
 test-conformance: devserver
 	node --test tests/conformance/
@@ -46,11 +63,12 @@ test-matrix: devserver pkg
 test-runtimes: devserver pkg
 	node --test tests/runtimes/
 
-# wasm-pack finds wasm-opt (npm binaryen) and wasm-bindgen-test-runner on PATH.
+# wasm-pack finds wasm-opt (npm binaryen) and wasm-bindgen-test-runner on PATH. The npm
+# facades (web, node) and the Rust API (rust_api) in headless Chromium and Node.
 test-wasm: devserver
 	PATH="$$PWD/node_modules/.bin:$$PATH" CHROMEDRIVER=/usr/bin/chromedriver \
-	  scripts/with-devserver.sh wasm-pack test --headless --chrome -- --test web
-	PATH="$$PWD/node_modules/.bin:$$PATH" scripts/with-devserver.sh wasm-pack test --node -- --test node
+	  scripts/with-devserver.sh wasm-pack test --headless --chrome -- --test web --test rust_api --features client,admin
+	PATH="$$PWD/node_modules/.bin:$$PATH" scripts/with-devserver.sh wasm-pack test --node -- --test node --features client,admin
 
 ## The platform contract against the real servers (Firebase Auth emulator, PocketBase) and the
 ## devserver's GenAuth stand-in, in Node and in headless Chromium, through a fault proxy; the
@@ -66,6 +84,16 @@ test-e2e: devserver pkg
 ## writes bench/results.md and bench/ratios.svg (a few minutes; not part of `make test`).
 bench: devserver pkg
 	node --expose-gc bench/run.mjs
+
+## The Leptos example on http://127.0.0.1:$(PORT): the devserver serves the app and is its auth
+## server (users in data/leptos-demo.sqlite). Ctrl-C stops it.
+leptos-demo: devserver
+	cargo build --release $(LEPTOS)
+	wasm-bindgen target/examples/wasm32-unknown-unknown/release/leptos-reset.wasm --target web --out-dir build/leptos-reset --out-name leptos_reset
+	cp examples/leptos-reset/index.html build/leptos-reset/
+	@mkdir -p data
+	@echo "Leptos example: open http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	exec $(DEVSERVER) --port $(PORT) --db data/leptos-demo.sqlite --www build/leptos-reset
 
 ## The demo page on http://127.0.0.1:$(PORT), users kept in data/demo.sqlite. Ctrl-C stops it.
 ## BACKEND=firebase (the Firebase Auth emulator) or BACKEND=pocketbase (PocketBase, data in

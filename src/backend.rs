@@ -53,6 +53,8 @@ pub fn local_sign_out_only(scope: SignOutScope) -> Need<()> {
 
 /// Sign-out reach (GoTrue's `scope`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum SignOutScope {
     /// This session only.
     Local,

@@ -27,6 +27,8 @@ use crate::validate;
 
 /// What listeners are told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "SCREAMING_SNAKE_CASE"))]
 pub enum AuthEvent {
     /// Signed in with a password.
     SignedIn,

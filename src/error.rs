@@ -6,8 +6,11 @@ use std::fmt;
 
 use crate::json::JsonValue;
 
-/// The stable, documented error codes (README, "Error codes").
+/// The stable, documented error codes (README, "Error codes"). New ones may be added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum ErrorCode {
     /// No session, or the server no longer knows it. Thrown before any request when possible.
     NotAuthenticated,
@@ -94,6 +97,8 @@ impl ErrorCode {
 
 /// What went wrong. Messages never contain tokens, passwords or keys.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct AuthError {
     /// Stable code.
     pub code: ErrorCode,

@@ -4,6 +4,7 @@
 
 /// What a pasted link contains.
 #[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum RecoveryLink {
     /// Verify with `verifyOtp({ tokenHash, type: 'recovery' })`.
     TokenHash(String),

@@ -42,6 +42,16 @@ impl User {
     pub fn json(&self) -> &str {
         &self.json
     }
+
+    /// The whole user object, every field the server sent.
+    pub fn to_json_value(&self) -> JsonValue {
+        JsonValue::parse(&self.json).unwrap_or_default()
+    }
+
+    /// One field of the user object (`user_metadata`, `email_confirmed_at`, a platform's own).
+    pub fn get(&self, field: &str) -> Option<JsonValue> {
+        self.to_json_value().get(field).cloned()
+    }
 }
 
 impl fmt::Debug for User {
@@ -52,6 +62,7 @@ impl fmt::Debug for User {
 
 /// A signed-in session: GoTrue's token response (docs/protocol/gotrue.md §3.1), also the stored record.
 #[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Session {
     /// The JWT sent as `Authorization: Bearer`.
     pub access_token: String,

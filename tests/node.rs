@@ -1,12 +1,12 @@
 //! The client as wasm in Node (wasm-bindgen-test `--node`), against the devserver named by
 //! `DEVSERVER_URL` at compile time: no Web Storage there, so memory is the default.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "client"))]
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test as test;
-use wasm_auth_client::{is_auth_error, AuthClient};
+use wasm_auth_client::{is_auth_error, JsAuthClient as AuthClient};
 
 /// The devserver these tests run against, fixed when they are built (`scripts/with-devserver.sh`).
 /// Checked when a test runs, not when it compiles, so the tests build (and lint) without one.

@@ -1,13 +1,13 @@
 //! The client in headless Chromium (wasm-bindgen-test), against the devserver named by
 //! `DEVSERVER_URL` at compile time (`scripts/with-devserver.sh` sets it): Web Storage defaults,
 //! reloads, damaged records and the recovery flow in a real browser.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "client", feature = "admin"))]
 
 use js_sys::{Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test as test, wasm_bindgen_test_configure};
-use wasm_auth_client::{is_auth_error, AuthClient};
+use wasm_auth_client::{is_auth_error, JsAuthClient as AuthClient};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -157,9 +157,9 @@ async fn errors_before_the_network_are_auth_errors() {
 #[test]
 async fn admin_client_refuses_to_run_in_a_page() {
     let options = obj(&[("url", s(server())), ("serviceRoleKey", s("a-service-key"))]);
-    let error = wasm_auth_client::AdminClient::new(options).err().expect("refused in a browser page");
+    let error = wasm_auth_client::JsAdminClient::new(options).err().expect("refused in a browser page");
     assert_eq!(get(&error, "code").as_string().unwrap(), "unsafe_environment");
     assert!(!get(&error, "message").as_string().unwrap().contains("a-service-key"));
     let forced = obj(&[("url", s(server())), ("serviceRoleKey", s("a-service-key")), ("allowInBrowser", JsValue::TRUE)]);
-    assert!(wasm_auth_client::AdminClient::new(forced).is_ok());
+    assert!(wasm_auth_client::JsAdminClient::new(forced).is_ok());
 }

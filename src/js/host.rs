@@ -1,12 +1,19 @@
-//! The JavaScript host: the clock, timers, randomness and `fetch`, the last through `host.js`
-//! (one boundary crossing per request), and JSON text handed to JavaScript as objects.
+//! The JavaScript facades' host: `fetch` through `host.js` (one boundary crossing per request),
+//! timers, and JSON text handed to JavaScript as objects; the clock, randomness and the global
+//! object are the runtime's (`crate::runtime`, shared with the Rust API).
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 #[cfg(feature = "client")]
-use crate::http::Host;
+pub use crate::runtime::global;
+pub use crate::runtime::in_browser_document;
+#[cfg(feature = "client")]
+pub use crate::runtime::JsHost;
+#[cfg(any(feature = "admin", feature = "wacht-admin"))]
+pub use crate::runtime::in_browser_worker;
+use wasm_bindgen_futures::JsFuture;
+
 use crate::http::{HttpRequest, HttpResponse, Io, TransportError};
 
 #[wasm_bindgen(module = "/src/js/host.js")]
@@ -22,27 +29,6 @@ extern "C" {
     pub fn set_timeout(handler: &js_sys::Function, ms: i32) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     pub fn clear_timeout(id: &JsValue);
-}
-
-/// The runtime's clock and randomness.
-#[cfg(feature = "client")]
-pub struct JsHost;
-
-#[cfg(feature = "client")]
-impl Host for JsHost {
-    fn now(&self) -> f64 {
-        js_sys::Date::now() / 1000.0
-    }
-
-    fn random_bytes(&self) -> Option<[u8; 64]> {
-        let crypto = global("crypto").filter(JsValue::is_object)?;
-        let fill: js_sys::Function = js_sys::Reflect::get(&crypto, &JsValue::from_str("getRandomValues")).ok()?.dyn_into().ok()?;
-        let array = js_sys::Uint8Array::new_with_length(64);
-        fill.call1(&crypto, &array).ok()?;
-        let mut bytes = [0u8; 64];
-        array.copy_to(&mut bytes);
-        Some(bytes)
-    }
 }
 
 /// `fetch` with a per-request timeout, and `setTimeout` for waits.
@@ -79,26 +65,6 @@ impl Io for Fetch {
             session_token_header: answer.get(4).as_string(),
         })
     }
-}
-
-/// A property of the global object (`globalThis.name`), unless undefined or null. Browsers,
-/// workers, Node, Deno and workerd all have a global object; not all have `window`.
-pub fn global(name: &str) -> Option<JsValue> {
-    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined() && !v.is_null())
-}
-
-/// True in a real browser document. Deno defines `window` and an in-memory `sessionStorage`,
-/// Node and workers define neither `document` nor Web Storage: all of them get memory.
-pub fn in_browser_document() -> bool {
-    global("document").is_some_and(|d| d.is_object())
-}
-
-/// True in a browser's dedicated, shared or service worker: they run beside pages of the same
-/// origin and take their scripts from it. Server runtimes (workerd, Deno, Node, Bun) have no
-/// `importScripts`.
-#[cfg(any(feature = "admin", feature = "wacht-admin"))]
-pub fn in_browser_worker() -> bool {
-    global("WorkerGlobalScope").is_some() && global("importScripts").is_some_and(|f| f.is_function())
 }
 
 /// JSON text written by `JsonValue` as a plain JavaScript value: one `JSON.parse` is faster

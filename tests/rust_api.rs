@@ -1,0 +1,152 @@
+//! The Rust API (`wasm_auth_client::AuthClient`) in headless Chromium (wasm-bindgen-test),
+//! against the devserver named by `DEVSERVER_URL` at compile time (`scripts/with-devserver.sh`):
+//! the recovery flow, a wrong code, a weak password, a change with the current password,
+//! `NotAuthenticated` with no request in the server's log, the events in order (callback and
+//! stream), and a reload restoring the cached user from `sessionStorage`.
+#![cfg(all(target_arch = "wasm32", feature = "rust"))]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use futures_util::StreamExt;
+use gloo_net::http::Request;
+use wasm_auth_client::{AuthClient, AuthEvent, ClientOptions, ErrorCode, ResetRequest, SignOutScope, Storage, UpdatePassword, VerifyOtp};
+use wasm_bindgen_test::{wasm_bindgen_test as test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const PASSWORD: &str = "first-password-1";
+const NEW_PASSWORD: &str = "second-password-2";
+
+fn server() -> &'static str {
+    match option_env!("DEVSERVER_URL") {
+        Some(url) => url,
+        None => panic!("build with DEVSERVER_URL (scripts/with-devserver.sh)"),
+    }
+}
+
+fn fresh_email(tag: &str) -> String {
+    format!("rust-{tag}-{}-{}@example.test", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e9) as u64)
+}
+
+/// A client of its own storage key, so tests in one page never share a record.
+fn client(key: &str, storage: Storage) -> AuthClient {
+    let options = ClientOptions { storage, storage_key: key.to_string(), ..ClientOptions::default() };
+    AuthClient::gotrue(server(), None, options).expect("client")
+}
+
+async fn sign_up(email: &str) {
+    let body = format!(r#"{{"email":"{email}","password":"{PASSWORD}"}}"#);
+    let response = Request::post(&format!("{}/signup", server())).header("content-type", "application/json").body(body).unwrap().send().await.unwrap();
+    assert_eq!(response.status(), 200, "sign-up");
+}
+
+async fn last_code(email: &str) -> String {
+    let url = format!("{}/_dev/outbox?email={}&last=1", server(), js_sys::encode_uri_component(email));
+    let mails: serde_json::Value = serde_json::from_str(&Request::get(&url).send().await.unwrap().text().await.unwrap()).unwrap();
+    mails[0]["token"].as_str().expect("a code was mailed").to_string()
+}
+
+async fn requests() -> serde_json::Value {
+    serde_json::from_str(&Request::get(&format!("{}/_dev/requests", server())).send().await.unwrap().text().await.unwrap()).unwrap()
+}
+
+async fn clear_requests() {
+    Request::delete(&format!("{}/_dev/requests", server())).send().await.unwrap();
+}
+
+/// The events a client announces, in order.
+fn recorded(auth: &AuthClient) -> (Rc<RefCell<Vec<AuthEvent>>>, wasm_auth_client::Subscription) {
+    let events = Rc::new(RefCell::new(Vec::new()));
+    let sink = events.clone();
+    let subscription = auth.on_auth_change(move |event, _| sink.borrow_mut().push(event));
+    (events, subscription)
+}
+
+#[test]
+async fn the_recovery_flow_with_typed_results_and_events() {
+    let email = fresh_email("flow");
+    sign_up(&email).await;
+    let auth = client("rust-flow", Storage::Memory);
+    let (events, _subscription) = recorded(&auth);
+    auth.request_password_reset(ResetRequest::new(&email)).await.unwrap();
+    let code = last_code(&email).await;
+    let session = auth.verify_otp(VerifyOtp::code(code)).await.unwrap().expect("a recovery session");
+    assert_eq!(session.user.email(), Some(email.as_str()));
+    assert_eq!(auth.cached_user().map(|u| u.id().to_string()), Some(session.user.id().to_string()));
+    auth.update_password(UpdatePassword::new(NEW_PASSWORD)).await.unwrap();
+    assert_eq!(*events.borrow(), vec![AuthEvent::PasswordRecovery, AuthEvent::UserUpdated]);
+    let fresh = client("rust-flow-check", Storage::Memory);
+    assert_eq!(fresh.sign_in_with_email(&email, PASSWORD).await.unwrap_err().code, ErrorCode::InvalidCredentials);
+    assert!(fresh.sign_in_with_email(&email, NEW_PASSWORD).await.is_ok());
+    // The user object keeps every field the server sent.
+    assert!(auth.get_user().await.unwrap().get("app_metadata").is_some());
+}
+
+#[test]
+async fn a_wrong_code_and_a_weak_password_are_typed_errors() {
+    let email = fresh_email("errors");
+    sign_up(&email).await;
+    let auth = client("rust-errors", Storage::Memory);
+    auth.request_password_reset(ResetRequest::new(&email)).await.unwrap();
+    let code = last_code(&email).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    assert_eq!(auth.verify_otp(VerifyOtp::code(wrong)).await.unwrap_err().code, ErrorCode::InvalidOtp);
+    auth.verify_otp(VerifyOtp::code(code)).await.unwrap();
+    let weak = auth.update_password(UpdatePassword::new("abc")).await.unwrap_err();
+    assert_eq!(weak.code, ErrorCode::WeakPassword);
+    assert!(weak.reasons.iter().any(|r| r == "length"), "{:?}", weak.reasons);
+    // Bad input is refused before the network, naming the field.
+    let bad = auth.request_password_reset(ResetRequest::new("not-an-email")).await.unwrap_err();
+    assert_eq!(bad.code, ErrorCode::InvalidInput);
+    assert!(bad.message.starts_with("email:"), "{}", bad.message);
+}
+
+#[test]
+async fn a_change_with_the_current_password_checks_it() {
+    let email = fresh_email("change");
+    sign_up(&email).await;
+    let auth = client("rust-change", Storage::Memory);
+    auth.sign_in_with_email(&email, PASSWORD).await.unwrap();
+    let wrong = auth.update_password(UpdatePassword::new(NEW_PASSWORD).current_password("not-the-password")).await.unwrap_err();
+    assert_eq!(wrong.code, ErrorCode::InvalidCurrentPassword);
+    auth.update_password(UpdatePassword::new(NEW_PASSWORD).current_password(PASSWORD)).await.unwrap();
+    assert!(client("rust-change-check", Storage::Memory).sign_in_with_email(&email, NEW_PASSWORD).await.is_ok());
+    assert_eq!(auth.get_user().await.unwrap().email(), Some(email.as_str()), "the session goes on");
+}
+
+#[test]
+async fn not_authenticated_before_any_request() {
+    let auth = client("rust-anonymous", Storage::Memory);
+    clear_requests().await;
+    assert_eq!(auth.update_password(UpdatePassword::new(NEW_PASSWORD)).await.unwrap_err().code, ErrorCode::NotAuthenticated);
+    assert_eq!(auth.get_user().await.unwrap_err().code, ErrorCode::NotAuthenticated);
+    assert_eq!(auth.reauthenticate().await.unwrap_err().code, ErrorCode::NotAuthenticated);
+    assert_eq!(auth.get_session().await.unwrap(), None);
+    assert_eq!(requests().await, serde_json::json!([]), "no request reached the server");
+}
+
+#[test]
+async fn events_arrive_in_order_on_the_stream_and_a_reload_restores_the_cached_user() {
+    let email = fresh_email("reload");
+    sign_up(&email).await;
+    let key = format!("rust-reload-{}", js_sys::Date::now() as u64);
+    let auth = client(&key, Storage::Session);
+    let mut stream = auth.events();
+    auth.sign_in_with_email(&email, PASSWORD).await.unwrap();
+    let signed_in = stream.next().await.unwrap();
+    assert_eq!((signed_in.event, signed_in.session.as_ref().and_then(|s| s.user.email().map(str::to_string))), (AuthEvent::SignedIn, Some(email.clone())));
+
+    // A reload: a new client on the same sessionStorage record, before any request.
+    clear_requests().await;
+    let reloaded = client(&key, Storage::Session);
+    assert_eq!(reloaded.cached_user().and_then(|u| u.email().map(str::to_string)), Some(email.clone()));
+    assert_eq!(requests().await, serde_json::json!([]), "the cached user costs no request");
+
+    auth.sign_out(SignOutScope::Local).await.unwrap();
+    let signed_out = stream.next().await.unwrap();
+    assert_eq!((signed_out.event, signed_out.session), (AuthEvent::SignedOut, None));
+    assert!(auth.cached_user().is_none());
+    // The record is gone: the next reload is signed out.
+    assert!(client(&key, Storage::Session).cached_user().is_none());
+}
