@@ -36,10 +36,8 @@ test-lint:
 test-rust:
 	cargo test --workspace
 
-# The crate's docs, warnings as errors: natively and for wasm32 (where the Rust API is; docs.rs
-# builds that target).
+# The crate's docs, warnings as errors, for wasm32: where the Rust API is, and what docs.rs builds.
 test-docs:
-	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p wasm-auth-client
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p wasm-auth-client --target wasm32-unknown-unknown
 
 ## The Leptos example (examples/leptos-reset, the Rust API) compiled for wasm32 and driven in

@@ -77,6 +77,11 @@ export async function resetWith(ctx, prove = way(ctx, 'verify')) {
   check(reset?.token, 'the server sent a reset credential');
   const verified = await prove(auth, reset, email);
   equal(verified, null, 'no session until the new password is set');
+  if (ctx.platform.name === 'genauth') {
+    // GenAuth's answer says how long the reset token is good for (600 s on the stand-in).
+    const until = auth.recoveryExpiresAt();
+    check(until > Date.now() / 1000 + 500 && until < Date.now() / 1000 + 700, `recoveryExpiresAt: ${until}`);
+  }
   equal(auth.getCachedUser(), null, 'nobody signed in yet');
   equal(events, ['PASSWORD_RECOVERY'], 'the cue for the new-password step, as with GoTrue');
   equal(await auth.updatePassword({ password: NEW_PASSWORD }), undefined, 'updatePassword resolves');
@@ -258,6 +263,29 @@ export const scenarios = [
       await expectCode(auth.signInWithEmail({ email: 'a@b.co', password: '' }), 'invalid_input', 'empty password');
       // What these platforms lack is refused as such, and changes nothing either.
       await expectCode(auth.requestPasswordReset({ email: 'a@b.co', flow: 'pkce' }), 'unsupported', 'flow: pkce');
+      // Options of another platform: password encryption is GenAuth's, skipping the notice
+      // Wristband's, the credential's expiry in the answer GenAuth's.
+      if (ctx.platform.name !== 'genauth') {
+        let thrown;
+        try {
+          new ctx.AuthClient({ ...ctx.platform.options, passwordEncrypt: 'rsa' });
+        } catch (error) {
+          thrown = error;
+        }
+        equal(thrown?.code, 'unsupported', 'passwordEncrypt elsewhere');
+        let expiry;
+        try {
+          auth.recoveryExpiresAt();
+        } catch (error) {
+          expiry = error;
+        }
+        equal(expiry?.code, 'unsupported', 'recoveryExpiresAt elsewhere');
+      } else {
+        equal(auth.recoveryExpiresAt(), null, 'nothing held yet');
+      }
+      if (ctx.platform.name !== 'wristband') {
+        await expectCode(auth.updatePassword({ password: NEW_PASSWORD, skipPasswordUpdatedEmail: true }), 'unsupported', 'skipPasswordUpdatedEmail elsewhere');
+      }
       equal(await ctx.platform.proxy.requests(), [], 'no request');
     },
   },
