@@ -22,6 +22,16 @@ impl User {
         Some(User { id: id.to_string(), email: value.str_field("email").map(str::to_string), json: value.stringify() })
     }
 
+    /// A platform's user object with `id` set from its own id field (GenAuth's `userId`, OIDC's
+    /// `sub`), every other field kept.
+    pub fn from_json_with_id(value: &JsonValue, id_field: &str) -> Option<User> {
+        let JsonValue::Object(members) = value else { return None };
+        let id = value.str_field(id_field).filter(|id| !id.is_empty())?;
+        let mut fields = vec![("id".to_string(), JsonValue::string(id))];
+        fields.extend(members.iter().filter(|(k, _)| k != "id").cloned());
+        User::from_json(&JsonValue::Object(fields))
+    }
+
     /// A placeholder for a session whose user is not known yet (its token is about to be
     /// asked about). Never stored or shown.
     pub fn unknown() -> User {

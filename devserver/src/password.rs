@@ -1,7 +1,11 @@
 //! Password policy (docs/protocol/gotrue.md §2.2, §6.2) and bcrypt, kept off the async workers.
 
+use rusqlite::Connection;
+
 use crate::config::{Config, MAX_PASSWORD_BYTES};
+use crate::db::{self, Session, User};
 use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
 
 /// GoTrue's `checkPasswordStrength`: 72-byte limit, then `length` and `characters` reasons.
 pub fn check_strength(config: &Config, password: &str) -> ApiResult<()> {
@@ -47,6 +51,26 @@ pub async fn verify(password: String, hash: Option<String>, cost: u32) -> ApiRes
     })
     .await
     .map_err(ApiError::internal)
+}
+
+/// A signed-in user's password change, as the stand-ins do it: the policy, the hash, then the
+/// user's other sessions ended and `also` (a notice) in the same transaction. `session` stays.
+pub async fn change(
+    state: &AppState,
+    user: &mut User,
+    session: &Session,
+    new_password: String,
+    also: impl FnOnce(&Connection, &User) -> ApiResult<()>,
+) -> ApiResult<()> {
+    check_strength(&state.config, &new_password)?;
+    let hash = hash(new_password, state.config.bcrypt_cost).await?;
+    state.db.tx(|conn| {
+        user.set_password(hash);
+        user.updated_at = state.now();
+        db::save_user(conn, user)?;
+        db::delete_sessions(conn, &user.id, Some(&session.id))?;
+        also(conn, user)
+    })
 }
 
 #[cfg(test)]

@@ -129,11 +129,7 @@ fn token_set(tokens: &JsonValue) -> Option<(String, String, f64)> {
 
 /// The user as the client keeps it: GenAuth's UserDto with `id` beside `userId`.
 fn user_from(profile: &JsonValue) -> Option<User> {
-    let JsonValue::Object(members) = profile else { return None };
-    let id = profile.str_field("userId").filter(|id| !id.is_empty())?;
-    let mut fields = vec![("id".to_string(), JsonValue::string(id))];
-    fields.extend(members.iter().filter(|(k, _)| k != "id").cloned());
-    User::from_json(&JsonValue::Object(fields))
+    User::from_json_with_id(profile, "userId")
 }
 
 
@@ -238,7 +234,7 @@ impl Backend for GenAuth {
     fn sign_out(&self, session: &Session, scope: SignOutScope) -> Need<()> {
         match scope {
             SignOutScope::Local => wire::exchange(oidc::revoke(self, &session.refresh_token), errors::read).map(|_| ()),
-            SignOutScope::Global | SignOutScope::Others => Need::err(unsupported(&format!("signOut({{ scope: '{}' }})", scope.as_str()))),
+            other => crate::backend::local_sign_out_only(other),
         }
     }
 }

@@ -209,7 +209,7 @@ impl Backend for Wacht {
     fn sign_out(&self, session: &Session, scope: SignOutScope) -> Need<()> {
         match scope {
             SignOutScope::Local => wire::exchange(session::sign_out(self, &session.access_token), errors::session).map(|_| ()),
-            SignOutScope::Global | SignOutScope::Others => Need::err(unsupported(&format!("signOut({{ scope: '{}' }})", scope.as_str()))),
+            other => crate::backend::local_sign_out_only(other),
         }
     }
 }

@@ -93,11 +93,7 @@ fn credential_form(parts: Vec<(String, String)>) -> Result<Vec<(String, String)>
 
 /// The user as the client keeps it: the OIDC userinfo with `id` (Wristband's `sub`) beside it.
 fn user_from(info: &JsonValue) -> Option<User> {
-    let JsonValue::Object(members) = info else { return None };
-    let id = info.str_field("sub").filter(|id| !id.is_empty())?;
-    let mut fields = vec![("id".to_string(), JsonValue::string(id))];
-    fields.extend(members.iter().filter(|(k, _)| k != "id").cloned());
-    User::from_json(&JsonValue::Object(fields))
+    User::from_json_with_id(info, "sub")
 }
 
 impl Backend for Wristband {
@@ -189,7 +185,7 @@ impl Backend for Wristband {
     fn sign_out(&self, session: &Session, scope: SignOutScope) -> Need<()> {
         match scope {
             SignOutScope::Local => wire::exchange(oauth::revoke(self, &session.refresh_token), errors::oauth).map(|_| ()),
-            SignOutScope::Global | SignOutScope::Others => Need::err(unsupported(&format!("signOut({{ scope: '{}' }})", scope.as_str()))),
+            other => crate::backend::local_sign_out_only(other),
         }
     }
 }

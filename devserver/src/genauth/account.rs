@@ -140,14 +140,6 @@ async fn update_password(State(state): State<AppState>, caller: GenAuthUser, bod
             return Err(GenAuthError::bad_request(api_code::WRONG_PASSWORD, "The old password is incorrect"));
         }
     }
-    password::check_strength(&state.config, &new_password)?;
-    let hash = password::hash(new_password, state.config.bcrypt_cost).await?;
-    state.db.tx(|conn| {
-        user.set_password(hash);
-        user.updated_at = state.now();
-        db::save_user(conn, &user)?;
-        db::delete_sessions(conn, &user.id, Some(&session.id))?;
-        Ok(())
-    })?;
+    password::change(&state, &mut user, &session, new_password, |_, _| Ok(())).await?;
     Ok(Json(json!({"statusCode": 200, "message": "", "requestId": uuid::Uuid::new_v4().to_string()})))
 }

@@ -8,7 +8,6 @@ use serde_json::json;
 use super::devsession::{reply, Visitor};
 use super::error::{WachtError, WachtResult};
 use super::{current_user, ok, Form};
-use crate::db;
 use crate::password;
 use crate::state::AppState;
 
@@ -28,14 +27,6 @@ async fn update_password(State(state): State<AppState>, visitor: Visitor, form: 
     if !password::verify(current, user.encrypted_password.clone(), state.config.bcrypt_cost).await? {
         return Err(WachtError::frontend(400, Some("INVALID_CREDENTIALS"), "Incorrect password. Please try again."));
     }
-    password::check_strength(&state.config, &new_password)?;
-    let hash = password::hash(new_password, state.config.bcrypt_cost).await?;
-    state.db.tx(|conn| {
-        user.set_password(hash);
-        user.updated_at = state.now();
-        db::save_user(conn, &user)?;
-        db::delete_sessions(conn, &user.id, Some(&session.id))?;
-        Ok(())
-    })?;
+    password::change(&state, &mut user, &session, new_password, |_, _| Ok(())).await?;
     Ok(reply(ok(json!({})), renewed))
 }

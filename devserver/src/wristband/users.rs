@@ -33,16 +33,10 @@ async fn change_password(State(state): State<AppState>, caller: Caller, body: By
     if !password::verify(p.current_password, user.encrypted_password.clone(), state.config.bcrypt_cost).await? {
         return Err(WristbandError::violation("currentPassword", "invalid_password"));
     }
-    password::check_strength(&state.config, &p.new_password).map_err(|e| WristbandError::from(e).on_field("newPassword"))?;
-    let hash = password::hash(p.new_password, state.config.bcrypt_cost).await?;
     let now = state.now();
-    state.db.tx(|conn| {
-        user.set_password(hash);
-        user.updated_at = now;
-        db::save_user(conn, &user)?;
-        db::delete_sessions(conn, &user.id, Some(&session.id))?;
-        db::insert_mail(conn, &password_updated(&user.email, now))?;
-        Ok(())
-    })?;
+    password::change(&state, &mut user, &session, p.new_password, |conn, user| db::insert_mail(conn, &password_updated(&user.email, now)))
+        .await
+        // The policy's refusal names this endpoint's field.
+        .map_err(|e| WristbandError::from(e).on_field("newPassword"))?;
     Ok(StatusCode::NO_CONTENT)
 }
