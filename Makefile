@@ -69,10 +69,11 @@ test-wasm: devserver
 	PATH="$$PWD/node_modules/.bin:$$PATH" scripts/with-devserver.sh wasm-pack test --node -- --test node --features client,admin
 
 ## The platform contract against the real servers (Firebase Auth emulator, PocketBase) and the
-## devserver's GenAuth stand-in, in Node and in headless Chromium, through a fault proxy; the
-## stand-in driven by GenAuth's own Python SDK, and password-encryption interop.
+## devserver's GenAuth, Wristband and Wacht stand-ins, in Node and in headless Chromium, through a
+## fault proxy; the stand-ins driven by the vendors' own SDKs (GenAuth's Python SDK, Wacht's
+## backend SDK), and password-encryption interop.
 test-platforms: devserver pkg
-	node --test tests/platforms/ tests/genauth/
+	node --test tests/platforms/ tests/genauth/ tests/wacht/
 
 ## The demo in headless Chromium; screenshots in build/screenshots/.
 test-e2e: devserver pkg

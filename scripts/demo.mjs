@@ -15,17 +15,10 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '
 
 /** Starts `backend`'s server and the page; resolves with { url, stop }. */
 export async function serveDemo({ backend, port = 0, dataDir }) {
-  let server;
-  let config;
-  if (backend === 'firebase') {
-    server = await startFirebaseEmulator();
-    config = { backend, url: server.url, apiKey: server.apiKey, projectId: server.projectId };
-  } else if (backend === 'pocketbase') {
-    server = await startPocketBase({ dataDir });
-    config = { backend, url: server.url, collection: 'users' };
-  } else {
+  if (backend !== 'firebase' && backend !== 'pocketbase') {
     throw new Error(`BACKEND must be firebase or pocketbase (GoTrue is the default demo), not ${backend}`);
   }
+  let config;
   const page = http.createServer(async (req, res) => {
     const { pathname } = new URL(req.url, 'http://demo');
     const file = pathname.startsWith('/pkg/') ? path.join(root, pathname) : path.join(root, 'www', pathname === '/' ? 'index.html' : pathname);
@@ -42,7 +35,22 @@ export async function serveDemo({ backend, port = 0, dataDir }) {
   });
   await new Promise((resolve) => page.listen(port, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${page.address().port}`;
-  if (backend === 'pocketbase') await server.pointResetLinksAt(url);
+  // The page is listening first, so that PocketBase can be told it is the one page to answer.
+  let server;
+  try {
+    if (backend === 'firebase') {
+      server = await startFirebaseEmulator();
+      config = { backend, url: server.url, apiKey: server.apiKey, projectId: server.projectId };
+    } else {
+      server = await startPocketBase({ dataDir, origins: [url] });
+      config = { backend, url: server.url, collection: 'users' };
+      await server.pointResetLinksAt(url);
+    }
+  } catch (error) {
+    await server?.stop();
+    await new Promise((resolve) => page.close(resolve));
+    throw error;
+  }
   return {
     url,
     serverUrl: server.url,

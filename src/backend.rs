@@ -133,6 +133,9 @@ pub enum Updated {
     User(User),
     /// A new session for the same user.
     Session(Session),
+    /// The updated user; the platform ended every session of the user, this one too
+    /// (Wristband): the client is signed out.
+    SignedOut(User),
 }
 
 /// What verifying a recovery proof gave.
@@ -213,6 +216,18 @@ pub trait Backend: 'static {
         let _ = response;
         None
     }
+    /// The header of a token the platform's server gives this client rather than a user
+    /// (Wacht's development session, one per browser): once an answer carries one it goes with
+    /// every request that carries none, signed out too, and each newer answer's replaces it.
+    /// `None` where the platform has none (a constant: the core's code for it is left out).
+    fn client_token_header(&self) -> Option<&'static str> {
+        None
+    }
+    /// The client token an answer carries.
+    fn client_token(&self, response: &HttpResponse) -> Option<String> {
+        let _ = response;
+        None
+    }
     /// Whether a reset can skip the "password updated" email; asked before any request.
     fn can_skip_password_updated_email(&self) -> bool {
         false
@@ -226,6 +241,12 @@ pub trait Backend: 'static {
     /// What a link the user followed or pasted carries (GoTrue's formats by default).
     fn parse_link(&self, url: &str) -> Option<RecoveryLink> {
         crate::link::parse(url)
+    }
+    /// `url` as the address bar should show it once its link was read: without the auth
+    /// parameters, and without any credential the platform's links carry elsewhere (a path
+    /// segment).
+    fn clean_link(&self, url: &str) -> String {
+        crate::link::without_auth_params(url)
     }
     /// Whether reset links can use PKCE (`flow: 'pkce'`); asked before anything is stored.
     fn supports_pkce(&self) -> bool {

@@ -17,7 +17,7 @@ use std::rc::Rc;
 use crate::backend::{unsupported, Backend, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
 use crate::error::{AuthError, ErrorCode, Result};
 use crate::flight::Flight;
-use crate::http::Host;
+use crate::http::{Host, HttpRequest};
 use crate::link::RecoveryLink;
 use crate::need::{Need, RefreshFlight, Reply};
 use crate::pkce;
@@ -128,6 +128,13 @@ pub struct AuthCore<B, H> {
     held: RefCell<Option<Credential>>,
     /// Until when the held credential is good, in this host's clock, when the platform said.
     held_until: Cell<Option<f64>>,
+    /// Counts session changes (a sign-in, a sign-out, another user): a held credential belongs
+    /// to the session it was verified in and is dropped at the next change, and a completion
+    /// that fails puts it back only if no change happened meanwhile.
+    session_epoch: Cell<u32>,
+    /// The token the platform's server gave this client rather than a user (Wacht's development
+    /// session), sent with every request once given; kept in the store.
+    client_token: RefCell<Option<String>>,
     listeners: RefCell<Vec<(u32, Listener)>>,
     next_listener_id: Cell<u32>,
 }
@@ -137,6 +144,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     /// treated as signed out; storage that cannot be read counts as empty. Never fails.
     pub fn new(backend: B, host: H, store: Box<dyn Store>, keys: Keys) -> Rc<Self> {
         let (session, recovery_email) = load(&host, store.as_ref(), &keys);
+        let client_token = load_client_token(&backend, store.as_ref(), &keys);
         Rc::new(AuthCore {
             backend,
             host,
@@ -148,6 +156,8 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
             recovery_email: RefCell::new(recovery_email),
             held: RefCell::new(None),
             held_until: Cell::new(None),
+            session_epoch: Cell::new(0),
+            client_token: RefCell::new(client_token),
             listeners: RefCell::new(Vec::new()),
             next_listener_id: Cell::new(1),
         })
@@ -159,6 +169,8 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
         let (session, recovery_email) = load(&self.host, self.store.as_ref(), &self.keys);
         *self.session.borrow_mut() = session;
         *self.recovery_email.borrow_mut() = recovery_email;
+        *self.client_token.borrow_mut() = load_client_token(&self.backend, self.store.as_ref(), &self.keys);
+        self.drop_held();
     }
 
     /// The cached user: no network, no waiting.
@@ -189,6 +201,11 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     /// Refreshes now if the token is due (the background timer's job); failures follow the fault
     /// policy and are otherwise ignored here.
     pub fn refresh_if_due(self: &Rc<Self>) -> Need<()> {
+        let steps = self.refresh_if_due_steps();
+        self.observed(steps)
+    }
+
+    fn refresh_if_due_steps(self: &Rc<Self>) -> Need<()> {
         if self.refresh_due_in().is_some_and(|due| due <= 0.0) {
             return self.usable_session().then(|_| Need::ok(()));
         }
@@ -223,6 +240,11 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
         self.backend.parse_link(url)
     }
 
+    /// `url` without what a link carried, for the address bar (nothing is sent).
+    pub fn clean_link(&self, url: &str) -> String {
+        self.backend.clean_link(url)
+    }
+
     /// Adds a listener; returns its id for [`Self::unsubscribe`].
     pub fn subscribe(&self, listener: Listener) -> u32 {
         let id = self.next_listener_id.get();
@@ -238,6 +260,11 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
 
     /// Sends the recovery email and remembers the address for `verify_recovery`.
     pub fn request_password_reset(self: &Rc<Self>, email: &str, redirect_to: Option<&str>, flow: ResetFlow) -> Need<()> {
+        let steps = self.request_password_reset_steps(email, redirect_to, flow);
+        self.observed(steps)
+    }
+
+    fn request_password_reset_steps(self: &Rc<Self>, email: &str, redirect_to: Option<&str>, flow: ResetFlow) -> Need<()> {
         let email = match validate::email("email", email) {
             Ok(email) => email,
             Err(e) => return Need::err(e),
@@ -274,6 +301,11 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     /// it (PASSWORD_RECOVERY) and resolves with it; where it does not, holds the credential for
     /// `update_password` and resolves with `None`.
     pub fn verify_recovery(self: &Rc<Self>, proof: RecoveryProof) -> Need<Option<Session>> {
+        let steps = self.verify_recovery_steps(proof);
+        self.observed(steps)
+    }
+
+    fn verify_recovery_steps(self: &Rc<Self>, proof: RecoveryProof) -> Need<Option<Session>> {
         let proof = match proof {
             RecoveryProof::Code { email, code } => {
                 // The caller's address, else the one held since the request; whether one is
@@ -296,12 +328,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
                 // here would sign that account in on completion, so it is refused. A credential
                 // that names no account cannot sign one in (completing needs the address; where
                 // the platform signs nobody in, the client ends signed out).
-                let other_user = me.session.borrow().as_ref().is_some_and(|current| match (current.user.email(), credential.email.as_deref()) {
-                    (Some(a), Some(b)) => !a.eq_ignore_ascii_case(b),
-                    (None, Some(_)) => true,
-                    (_, None) => false,
-                });
-                if other_user {
+                if me.held_for_someone_else(&credential) {
                     return Need::err(session_conflict());
                 }
                 me.forget_recovery_email();
@@ -342,12 +369,17 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     /// [`PENDING_FLOW_SECONDS`] or `accept_tokens` is set, and a session of another user than the
     /// one signed in here is never adopted (`session_conflict`): see README, "Security".
     pub fn handle_redirect(self: &Rc<Self>, url: &str, accept_tokens: bool) -> Need<Option<Session>> {
+        let steps = self.handle_redirect_steps(url, accept_tokens);
+        self.observed(steps)
+    }
+
+    fn handle_redirect_steps(self: &Rc<Self>, url: &str, accept_tokens: bool) -> Need<Option<Session>> {
         match self.backend.parse_link(url) {
             None => Need::ok(None),
-            Some(RecoveryLink::Credential(code)) => self.verify_recovery(RecoveryProof::Code { email: None, code }),
-            Some(RecoveryLink::Parts(parts)) => self.verify_recovery(RecoveryProof::Parts(parts)),
+            Some(RecoveryLink::Credential(code)) => self.verify_recovery_steps(RecoveryProof::Code { email: None, code }),
+            Some(RecoveryLink::Parts(parts)) => self.verify_recovery_steps(RecoveryProof::Parts(parts)),
             Some(RecoveryLink::Error { code, description }) => Need::err(crate::error::from_redirect(&code, &description)),
-            Some(RecoveryLink::TokenHash(hash)) => self.verify_recovery(RecoveryProof::TokenHash(hash)),
+            Some(RecoveryLink::TokenHash(hash)) => self.verify_recovery_steps(RecoveryProof::TokenHash(hash)),
             Some(RecoveryLink::Code(code)) => {
                 let Some(verifier) = self.store.get(&self.keys.code_verifier).ok().flatten() else {
                     return Need::err(AuthError::new(
@@ -397,6 +429,11 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     /// replaces whatever was here (SIGNED_IN). `expires_in` is the access token's remaining
     /// lifetime in seconds (the platform reads it from the token where it can).
     pub fn set_session(self: &Rc<Self>, access_token: &str, refresh_token: &str, expires_in: Option<f64>) -> Need<Session> {
+        let steps = self.set_session_steps(access_token, refresh_token, expires_in);
+        self.observed(steps)
+    }
+
+    fn set_session_steps(self: &Rc<Self>, access_token: &str, refresh_token: &str, expires_in: Option<f64>) -> Need<Session> {
         if let Err(e) = validate::token("accessToken", access_token).and(validate::token("refreshToken", refresh_token)) {
             return Need::err(e);
         }
@@ -416,6 +453,11 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
 
     /// Signs in with email and password (SIGNED_IN).
     pub fn sign_in(self: &Rc<Self>, email: &str, password: &str) -> Need<Session> {
+        let steps = self.sign_in_steps(email, password);
+        self.observed(steps)
+    }
+
+    fn sign_in_steps(self: &Rc<Self>, email: &str, password: &str) -> Need<Session> {
         let email = match validate::email("email", email) {
             Ok(email) => email,
             Err(e) => return Need::err(e),
@@ -438,6 +480,11 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     /// signed-in user's password: the session stays the same one, the user's other sessions end
     /// on the server, and `current`, when given, is always checked.
     pub fn update_password(self: &Rc<Self>, password: &str, current: Option<&str>, nonce: Option<&str>, options: ResetOptions) -> Need<Option<User>> {
+        let steps = self.update_password_steps(password, current, nonce, options);
+        self.observed(steps)
+    }
+
+    fn update_password_steps(self: &Rc<Self>, password: &str, current: Option<&str>, nonce: Option<&str>, options: ResetOptions) -> Need<Option<User>> {
         if let Err(e) = validate::password("password", password) {
             return Need::err(e);
         }
@@ -451,10 +498,17 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
         if options.skip_password_updated_email && !self.backend.can_skip_password_updated_email() {
             return Need::err(unsupported("skipPasswordUpdatedEmail"));
         }
-        let held = if self.backend.holds_credentials() { self.held.borrow_mut().take() } else { None };
+        // A signed-in change names the current password: a held reset never answers it, so
+        // one planted by a link (or left from another account) cannot take the change over.
+        let held = if self.backend.holds_credentials() && current.is_none() { self.held.borrow_mut().take() } else { None };
         if let Some(held) = held {
+            // Dropped at every session change, so this holds; checked again all the same.
+            if self.held_for_someone_else(&held) {
+                return Need::err(session_conflict());
+            }
             let me = self.clone();
             let kept = held.clone();
+            let epoch = self.session_epoch.get();
             return self.backend.complete_recovery(held, password, options).then(move |result| match result {
                 Ok(Some(session)) => {
                     let session = me.localize(session);
@@ -474,7 +528,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
                     // A refused password, a network failure: the credential was not spent and
                     // the user tries again with it (as a recovery session outlives a weak
                     // password). Only a credential the platform refused is dropped.
-                    if e.code != ErrorCode::InvalidOtp && me.held.borrow().is_none() {
+                    if e.code != ErrorCode::InvalidOtp && me.held.borrow().is_none() && me.session_epoch.get() == epoch {
                         *me.held.borrow_mut() = Some(kept);
                     }
                     Need::err(e)
@@ -523,6 +577,11 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
 
     /// The current session, refreshed first when it is about to expire; `None` when signed out.
     pub fn session(self: &Rc<Self>) -> Need<Option<Session>> {
+        let steps = self.session_steps();
+        self.observed(steps)
+    }
+
+    fn session_steps(self: &Rc<Self>) -> Need<Option<Session>> {
         if self.session.borrow().is_none() {
             return Need::ok(None);
         }
@@ -535,6 +594,11 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
 
     /// The user as the server has it now; refreshes the cached copy.
     pub fn user(self: &Rc<Self>) -> Need<User> {
+        let steps = self.user_steps();
+        self.observed(steps)
+    }
+
+    fn user_steps(self: &Rc<Self>) -> Need<User> {
         let me = self.clone();
         self.usable_session().and_then(move |session| {
             me.with_renewals(me.backend.get_user(&session)).then(move |result| me.user_read(result).into())
@@ -543,6 +607,11 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
 
     /// Asks the server to email a reauthentication nonce.
     pub fn reauthenticate(self: &Rc<Self>) -> Need<()> {
+        let steps = self.reauthenticate_steps();
+        self.observed(steps)
+    }
+
+    fn reauthenticate_steps(self: &Rc<Self>) -> Need<()> {
         let me = self.clone();
         self.usable_session().and_then(move |session| me.with_renewals(me.backend.reauthenticate(&session)).then(move |result| me.forget_session_if_gone(result).into()))
     }
@@ -555,11 +624,36 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
             return need;
         }
         let me = self.clone();
-        need.inspect_replies(Rc::new(move |reply: &Reply| me.adopt_renewed(reply)))
+        need.around(Rc::new(|_: &mut HttpRequest| {}), Rc::new(move |reply: &Reply| me.adopt_renewed(reply)))
+    }
+
+    /// Every request of an operation, on platforms whose server gives this client a token of
+    /// its own (Wacht's development session): it goes with each request that carries none, signed
+    /// out too, and each answer that carries one replaces it — so every request of a reset comes
+    /// from the one browser session the server knows.
+    fn observed<T: 'static>(self: &Rc<Self>, need: Need<T>) -> Need<T> {
+        let Some(header) = self.backend.client_token_header() else { return need };
+        let (me, me2) = (self.clone(), self.clone());
+        let stamp = move |request: &mut HttpRequest| {
+            let present = request.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case(header));
+            if let Some(token) = me.client_token.borrow().as_ref().filter(|_| !present) {
+                request.headers.push((header.to_string(), token.clone()));
+            }
+        };
+        let read = move |reply: &Reply| {
+            let Some(token) = reply.as_ref().ok().and_then(|response| me2.backend.client_token(response)) else { return };
+            if me2.client_token.borrow().as_deref() != Some(token.as_str()) {
+                let _ = me2.store.set(&me2.keys.client_token, &token);
+                *me2.client_token.borrow_mut() = Some(token);
+            }
+        };
+        need.around(Rc::new(stamp), Rc::new(read))
     }
 
     fn adopt_renewed(&self, reply: &Reply) {
-        let Some((token, expires_at)) = reply.as_ref().ok().and_then(|response| self.backend.renewed_token(response)) else { return };
+        // A 401 says this session is gone: a token it carries starts another (signed out).
+        let renewal = reply.as_ref().ok().filter(|response| response.status != 401);
+        let Some((token, expires_at)) = renewal.and_then(|response| self.backend.renewed_token(response)) else { return };
         let current = self.session.borrow().clone();
         if let Some(current) = current.filter(|s| s.access_token != token) {
             let renewed = Session { access_token: token.clone(), refresh_token: token, expires_at, ..current };
@@ -571,6 +665,15 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     /// be reached; a failure other than "already signed out" is still reported afterwards for
     /// `Global`, because other devices may still be signed in. `Others` keeps this session.
     pub fn sign_out(self: &Rc<Self>, scope: SignOutScope) -> Need<()> {
+        let steps = self.sign_out_steps(scope);
+        self.observed(steps)
+    }
+
+    fn sign_out_steps(self: &Rc<Self>, scope: SignOutScope) -> Need<()> {
+        if scope != SignOutScope::Others {
+            // Signing out leaves nothing behind, a reset verified while signed out included.
+            self.drop_held();
+        }
         let Some(session) = self.session.borrow().clone() else {
             return match scope {
                 SignOutScope::Others => Need::err(AuthError::not_signed_in()),
@@ -727,6 +830,14 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
                 self.commit(Some(session), AuthEvent::UserUpdated);
                 Ok(user)
             }
+            // As after a reset that ends every session: signed out, then the change announced.
+            Updated::SignedOut(user) => {
+                if self.session.borrow().is_some() {
+                    self.commit(None, AuthEvent::SignedOut);
+                }
+                self.announce(None, AuthEvent::UserUpdated);
+                Ok(user)
+            }
         }
     }
 
@@ -754,6 +865,13 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
             }
             None => {
                 let _ = self.store.remove(&self.keys.session);
+                // A client token that is the ended session's own (a sign-out the server never
+                // answered) is that session's credential: it goes with it.
+                let ended = self.session.borrow().as_ref().map(|s| s.access_token.clone());
+                if ended.is_some() && *self.client_token.borrow() == ended {
+                    let _ = self.store.remove(&self.keys.client_token);
+                    *self.client_token.borrow_mut() = None;
+                }
             }
         }
         self.announce(session, event);
@@ -761,12 +879,36 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
 
     /// Memory, then listeners: for state that storage already holds.
     fn announce(&self, session: Option<Session>, event: AuthEvent) {
+        let same_user = self.session.borrow().as_ref().map(|s| s.user.id()) == session.as_ref().map(|s| s.user.id());
+        if !same_user || matches!(event, AuthEvent::SignedIn | AuthEvent::SignedOut) {
+            self.drop_held();
+        }
         *self.session.borrow_mut() = session.clone();
         // Listeners may subscribe, unsubscribe or call back into the client.
         let listeners: Vec<Listener> = self.listeners.borrow().iter().map(|(_, l)| l.clone()).collect();
         for listener in listeners {
             listener(event, session.as_ref());
         }
+    }
+}
+
+impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
+    /// A session change: a held reset credential belongs to the session it was verified in.
+    fn drop_held(&self) {
+        self.session_epoch.set(self.session_epoch.get().wrapping_add(1));
+        *self.held.borrow_mut() = None;
+        self.held_until.set(None);
+    }
+
+    /// Whether completing `credential` would sign in another account than the one signed in
+    /// here. A credential that names no account cannot sign one in (completing needs the
+    /// address; where the platform signs nobody in, the client ends signed out).
+    fn held_for_someone_else(&self, credential: &Credential) -> bool {
+        self.session.borrow().as_ref().is_some_and(|current| match (current.user.email(), credential.email.as_deref()) {
+            (Some(a), Some(b)) => !a.eq_ignore_ascii_case(b),
+            (None, Some(_)) => true,
+            (_, None) => false,
+        })
     }
 }
 
@@ -777,6 +919,12 @@ fn session_conflict() -> AuthError {
 /// Failures in transit, worth another attempt: the refresh token may still be good.
 fn is_transient(error: &AuthError) -> bool {
     matches!(error.code, ErrorCode::NetworkError | ErrorCode::Timeout | ErrorCode::ServerError | ErrorCode::RateLimited)
+}
+
+/// The stored client token, where the platform has one; one that could not be a header is dropped.
+fn load_client_token<B: Backend>(backend: &B, store: &dyn Store, keys: &Keys) -> Option<String> {
+    backend.client_token_header()?;
+    store.get(&keys.client_token).ok().flatten().filter(|t| validate::is_token(t))
 }
 
 /// The stored session and pending recovery email. A damaged record is removed.

@@ -72,5 +72,7 @@ pub use core::AuthEvent;
 pub use error::{AuthError, ErrorCode};
 pub use link::RecoveryLink;
 pub use session::{Session, User};
+#[cfg(feature = "serde")]
+pub use session::PersistedSession;
 #[cfg(all(target_arch = "wasm32", any(feature = "client", feature = "admin", feature = "wacht-admin")))]
 pub use js::is_auth_error;

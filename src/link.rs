@@ -3,8 +3,8 @@
 //! (`?code=`), or an error redirect (`#error_code=otp_expired…`).
 
 /// What a pasted link contains.
+/// No `Serialize`: every variant but `Error` is a credential.
 #[derive(Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum RecoveryLink {
     /// Verify with `verifyOtp({ tokenHash, type: 'recovery' })`.
     TokenHash(String),

@@ -73,20 +73,24 @@ impl<T: 'static> Need<T> {
         }
     }
 
-    /// The same chain, with `look` shown each answer before the chain reads it (the core adopts
-    /// session tokens a server renewed in passing).
-    pub fn inspect_replies(self, look: Rc<dyn Fn(&Reply)>) -> Need<T> {
+    /// The same chain, with `stamp` applied to each request as it is sent and `look` shown each
+    /// answer before the chain reads it (the core adds the client's own token, adopts session
+    /// tokens a server renewed in passing).
+    pub fn around(self, stamp: Rc<dyn Fn(&mut HttpRequest)>, look: Rc<dyn Fn(&Reply)>) -> Need<T> {
         match self {
             Need::Done(result) => Need::Done(result),
-            Need::Send(request, k) => Need::Send(
-                request,
-                Box::new(move |reply| {
-                    look(&reply);
-                    k(reply).inspect_replies(look)
-                }),
-            ),
-            Need::Sleep(ms, k) => Need::Sleep(ms, Box::new(move || k().inspect_replies(look))),
-            Need::Wait(flight, k) => Need::Wait(flight, Box::new(move |landed| k(landed).inspect_replies(look))),
+            Need::Send(mut request, k) => {
+                stamp(&mut request);
+                Need::Send(
+                    request,
+                    Box::new(move |reply| {
+                        look(&reply);
+                        k(reply).around(stamp, look)
+                    }),
+                )
+            }
+            Need::Sleep(ms, k) => Need::Sleep(ms, Box::new(move || k().around(stamp, look))),
+            Need::Wait(flight, k) => Need::Wait(flight, Box::new(move |landed| k(landed).around(stamp, look))),
         }
     }
 

@@ -71,8 +71,12 @@ impl fmt::Debug for User {
 }
 
 /// A signed-in session: GoTrue's token response (docs/protocol/gotrue.md §3.1), also the stored record.
+///
+/// With the `serde` feature, `Serialize` writes it **without** its tokens (`expires_at`,
+/// `expires_in`, `token_type`, `user`), so a session or an event logged as JSON leaks nothing; an
+/// app that keeps sessions itself says so with [`PersistedSession`], which carries the tokens
+/// both ways.
 #[derive(Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Session {
     /// The JWT sent as `Authorization: Bearer`.
     pub access_token: String,
@@ -87,6 +91,15 @@ pub struct Session {
     /// The signed-in user.
     pub user: User,
 }
+
+/// A session **with** its tokens, for an app that keeps sessions itself (feature `serde`):
+/// `serde_json::to_string(&PersistedSession(session))` writes `access_token`, `refresh_token`,
+/// `expires_at`, `expires_in`, `token_type` and `user`, and reads them back (tokens that could
+/// not be sent as a header are refused). Whatever holds that text holds the user's session:
+/// keep it where the session would be kept, never in a log. `Debug` still redacts.
+#[cfg(feature = "serde")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersistedSession(pub Session);
 
 fn bearer() -> String {
     "bearer".into()

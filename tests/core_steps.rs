@@ -425,6 +425,87 @@ fn a_held_credential_for_another_account_than_the_signed_in_one_is_refused() {
     assert_eq!(t.core.cached_user().unwrap().email(), Some("ann@test.io"), "still signed in");
 }
 
+fn ticketed_tab(store: &SharedStore) -> Tab<Ticketed> {
+    tab_with(Ticketed(GoTrue::new("https://auth.test", None, vec![])), store)
+}
+
+/// bob's code verified here while signed out (a crafted link opened through `handleRedirect`
+/// is enough to plant one).
+fn holding_bobs_reset(t: &Tab<Ticketed>) {
+    let (_, answer) = sent(t.core.verify_recovery(RecoveryProof::Code { email: None, code: "oob-bob".into() }));
+    assert_eq!(done(answer(status(200, "bob@test.io"))), None, "held");
+}
+
+#[test]
+fn a_held_credential_dies_with_the_session_it_was_verified_in() {
+    let store = SharedStore::default();
+    let t = ticketed_tab(&store);
+    holding_bobs_reset(&t);
+    signed_in(&t); // ann
+    done(t.core.sign_out(SignOutScope::Local));
+    signed_in(&t);
+    // ann changes her own password with her current one: never bob's reset.
+    let (request, _) = sent(t.core.update_password("ann-new-password-1", Some("a-password-1"), None, ResetOptions::default()));
+    assert_eq!((request.method, request.url.as_str()), ("PUT", "https://auth.test/user"), "ann's change, not bob's reset");
+    assert!(request.body.as_deref().unwrap().contains("\"current_password\":\"a-password-1\""));
+    // Nor without it: the held reset is gone, and this platform wants the current password.
+    assert_eq!(failed(t.core.update_password("ann-new-password-1", None, None, ResetOptions::default())), ErrorCode::CurrentPasswordRequired);
+}
+
+#[test]
+fn every_session_change_drops_a_held_credential() {
+    // A sign-in.
+    let store = SharedStore::default();
+    let t = ticketed_tab(&store);
+    holding_bobs_reset(&t);
+    signed_in(&t);
+    assert_eq!(failed(t.core.update_password("brand-new-password-1", None, None, ResetOptions::default())), ErrorCode::CurrentPasswordRequired);
+    // A sign-out, even with nobody signed in.
+    let t = ticketed_tab(&SharedStore::default());
+    holding_bobs_reset(&t);
+    done(t.core.sign_out(SignOutScope::Local));
+    assert_eq!(failed(t.core.update_password("brand-new-password-1", None, None, ResetOptions::default())), ErrorCode::NotAuthenticated);
+    // A session handed over by the app.
+    let t = ticketed_tab(&SharedStore::default());
+    holding_bobs_reset(&t);
+    let (_, answer) = sent(t.core.set_session("at-9", "rt-9", Some(3600.0)));
+    done(answer(status(200, USER)));
+    assert_eq!(failed(t.core.update_password("brand-new-password-1", None, None, ResetOptions::default())), ErrorCode::CurrentPasswordRequired);
+    // Another tab's sign-in.
+    let shared = SharedStore::default();
+    let (t, other) = (ticketed_tab(&shared), ticketed_tab(&shared));
+    holding_bobs_reset(&t);
+    signed_in(&other);
+    t.core.adopt_external(shared.get("k").unwrap().as_deref());
+    assert_eq!(t.core.cached_user().unwrap().email(), Some("ann@test.io"));
+    assert_eq!(failed(t.core.update_password("brand-new-password-1", None, None, ResetOptions::default())), ErrorCode::CurrentPasswordRequired);
+}
+
+#[test]
+fn a_current_password_means_a_signed_in_change_even_with_a_reset_held() {
+    let store = SharedStore::default();
+    let t = ticketed_tab(&store);
+    signed_in(&t);
+    let (_, answer) = sent(t.core.verify_recovery(RecoveryProof::Code { email: None, code: "oob-ann".into() }));
+    assert_eq!(done(answer(status(200, "ann@test.io"))), None);
+    let (request, _) = sent(t.core.update_password("brand-new-password-1", Some("a-password-1"), None, ResetOptions::default()));
+    assert_eq!(request.method, "PUT", "the signed-in change, checked by the server");
+    // Without it, ann's own reset completes.
+    let (request, _) = sent(t.core.update_password("brand-new-password-1", None, None, ResetOptions::default()));
+    assert_eq!(request.url, "https://ticket.test/reset");
+}
+
+#[test]
+fn a_failed_completion_does_not_bring_a_credential_back_after_a_sign_out() {
+    let store = SharedStore::default();
+    let t = ticketed_tab(&store);
+    holding_bobs_reset(&t);
+    let (_, answer) = sent(t.core.update_password("short-1", None, None, ResetOptions::default()));
+    done(t.core.sign_out(SignOutScope::Local));
+    assert_eq!(failed(answer(status(422, ""))), ErrorCode::WeakPassword);
+    assert_eq!(failed(t.core.update_password("brand-new-password-1", None, None, ResetOptions::default())), ErrorCode::NotAuthenticated);
+}
+
 #[test]
 fn pkce_on_a_platform_without_it_is_refused_before_anything_is_stored() {
     let store = SharedStore::default();
@@ -511,6 +592,22 @@ fn a_reset_that_revokes_every_session_ends_signed_out() {
 }
 
 #[test]
+fn a_change_that_revokes_every_session_ends_signed_out() {
+    let store = SharedStore::default();
+    let t = tab_with(wristband(), &store);
+    let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE4MDAwMDM2MDB9.c2ln"; // {"exp":1800003600}
+    let (_, answer) = sent(t.core.set_session(jwt, "rt-1", None));
+    done(answer(status(200, r#"{"sub":"u1","email":"ann@test.io"}"#)));
+    t.events.borrow_mut().clear();
+    let (change, answer) = sent(t.core.update_password("brand-new-password-1", Some("old-password-1"), None, ResetOptions::default()));
+    assert!(change.url.ends_with("/api/v1/change-password"));
+    assert_eq!(done(answer(status(204, ""))).and_then(|u| u.email().map(str::to_string)).as_deref(), Some("ann@test.io"));
+    assert!(t.core.cached_user().is_none(), "Wristband revoked this session with the change");
+    assert_eq!(store.get("k").unwrap(), None);
+    assert_eq!(*t.events.borrow(), vec!["SIGNED_OUT", "USER_UPDATED"]);
+}
+
+#[test]
 fn options_a_platform_lacks_are_refused_before_the_network() {
     let store = SharedStore::default();
     let t = tab(&store);
@@ -562,4 +659,67 @@ fn a_token_renewed_in_passing_is_adopted_whatever_the_call_gave() {
     let user = done(answer(with(200, r#"{"data":{"id":"7","primary_email_address":{"email":"ann@test.io"}}}"#, None)));
     assert_eq!(user.email(), Some("ann@test.io"));
     assert_eq!(*t.events.borrow(), vec!["TOKEN_REFRESHED"], "nothing more");
+}
+
+// ---- a token the server gives the client itself (Wacht's development session) ---------------
+
+fn wacht() -> wasm_auth_client::wacht::Wacht {
+    wasm_auth_client::wacht::Wacht::new("https://frontend.app.test")
+}
+
+fn with_token(code: u16, body: &str, token: &str) -> Reply {
+    Ok(HttpResponse { status: code, body: body.into(), session_token_header: Some(token.into()), ..HttpResponse::default() })
+}
+
+#[track_caller]
+fn browser_session(request: &HttpRequest) -> Option<&str> {
+    request.headers.iter().find(|(name, _)| name.eq_ignore_ascii_case("x-development-session")).map(|(_, value)| value.as_str())
+}
+
+#[test]
+fn the_browser_sessions_token_goes_on_every_request_signed_out_too() {
+    let store = SharedStore::default();
+    let t = tab_with(wacht(), &store);
+    let (first, answer) = sent(t.core.request_password_reset("ann@test.io", None, ResetFlow::Otp));
+    assert_eq!(browser_session(&first), None, "none given yet");
+    done(answer(with_token(200, r#"{"data":{}}"#, "anon-token-1")));
+    let (verify, answer) = sent(t.core.verify_recovery(RecoveryProof::Code { email: None, code: "123456".into() }));
+    assert_eq!(browser_session(&verify), Some("anon-token-1"), "the reset comes from one browser session");
+    assert_eq!(done(answer(status(200, r#"{"data":{"token":"rt-9"}}"#))), None);
+    let (reset, _) = sent(t.core.update_password("brand-new-password-1", None, None, ResetOptions::default()));
+    assert_eq!(browser_session(&reset), Some("anon-token-1"));
+    // A reload: a new client on the same storage goes on in the same browser session.
+    let reloaded = tab_with(wacht(), &store);
+    let (request, _) = sent(reloaded.core.request_password_reset("ann@test.io", None, ResetFlow::Otp));
+    assert_eq!(browser_session(&request), Some("anon-token-1"));
+    // An answer with a newer one replaces it.
+    let (_, answer) = sent(reloaded.core.request_password_reset("ann@test.io", None, ResetFlow::Otp));
+    done(answer(with_token(200, r#"{"data":{}}"#, "anon-token-2")));
+    let (request, _) = sent(reloaded.core.request_password_reset("ann@test.io", None, ResetFlow::Otp));
+    assert_eq!(browser_session(&request), Some("anon-token-2"));
+}
+
+#[test]
+fn a_sign_out_nobody_answered_takes_the_sessions_token_with_it() {
+    const SIGNED_IN: &str = r#"{"data":{"id":"b1","active_signin":{"id":"si1","user":{"id":"7","primary_email_address":{"email":"ann@test.io"}}}}}"#;
+    // {"exp":1800003600}
+    const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE4MDAwMDM2MDB9.c2ln";
+    let store = SharedStore::default();
+    let t = tab_with(wacht(), &store);
+    let (_, answer) = sent(t.core.sign_in("ann@test.io", "a-password-1"));
+    done(answer(with_token(200, SIGNED_IN, TOKEN)));
+    // Answered: the browser session goes on with the token the server gave for it.
+    let (out, answer) = sent(t.core.sign_out(SignOutScope::Local));
+    assert_eq!(browser_session(&out), Some(TOKEN));
+    done(answer(with_token(200, r#"{"data":{}}"#, "anon-token-3")));
+    let (next, _) = sent(t.core.request_password_reset("ann@test.io", None, ResetFlow::Otp));
+    assert_eq!(browser_session(&next), Some("anon-token-3"));
+    // Not answered: the signed-in token is not kept once its session ended here.
+    let (_, answer) = sent(t.core.sign_in("ann@test.io", "a-password-1"));
+    done(answer(with_token(200, SIGNED_IN, TOKEN)));
+    let (_, answer) = sent(t.core.sign_out(SignOutScope::Local));
+    done(answer(Err(TransportError::Network)));
+    let (next, _) = sent(t.core.request_password_reset("ann@test.io", None, ResetFlow::Otp));
+    assert_eq!(browser_session(&next), None);
+    assert_eq!(store.get("k:client-token").unwrap(), None);
 }

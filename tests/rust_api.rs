@@ -136,6 +136,11 @@ async fn events_arrive_in_order_on_the_stream_and_a_reload_restores_the_cached_u
     auth.sign_in_with_email(&email, PASSWORD).await.unwrap();
     let signed_in = stream.next().await.unwrap();
     assert_eq!((signed_in.event, signed_in.session.as_ref().and_then(|s| s.user.email().map(str::to_string))), (AuthEvent::SignedIn, Some(email.clone())));
+    // An event logged as JSON carries the user, never the tokens.
+    let logged = serde_json::to_string(&signed_in).unwrap();
+    let session = signed_in.session.as_ref().unwrap();
+    assert!(logged.contains("SIGNED_IN") && logged.contains(&email), "{logged}");
+    assert!(!logged.contains(&session.access_token) && !logged.contains(&session.refresh_token), "a token in {logged}");
 
     // A reload: a new client on the same sessionStorage record, before any request.
     clear_requests().await;
@@ -149,4 +154,34 @@ async fn events_arrive_in_order_on_the_stream_and_a_reload_restores_the_cached_u
     assert!(auth.cached_user().is_none());
     // The record is gone: the next reload is signed out.
     assert!(client(&key, Storage::Session).cached_user().is_none());
+}
+
+/// Requests carry passwords and codes, links credentials: they can be read from JSON (requests)
+/// or not at all (links), never written to it. (An inherent method wins over the trait's only
+/// where its bound holds.)
+#[test]
+fn requests_have_no_serialize() {
+    struct Probe<T>(std::marker::PhantomData<T>);
+    trait NotSerialize {
+        fn serializes(&self) -> bool {
+            false
+        }
+    }
+    impl<T> NotSerialize for Probe<T> {}
+    impl<T: serde::Serialize> Probe<T> {
+        #[allow(dead_code)]
+        fn serializes(&self) -> bool {
+            true
+        }
+    }
+    assert!(!Probe::<UpdatePassword>(std::marker::PhantomData).serializes());
+    assert!(!Probe::<wasm_auth_client::VerifyOtp>(std::marker::PhantomData).serializes());
+    assert!(!Probe::<ResetRequest>(std::marker::PhantomData).serializes());
+    assert!(!Probe::<wasm_auth_client::RecoveryLink>(std::marker::PhantomData).serializes(), "links are credentials");
+    assert!(!Probe::<wasm_auth_client::core::RecoveryProof>(std::marker::PhantomData).serializes());
+    assert!(!Probe::<wasm_auth_client::backend::Credential>(std::marker::PhantomData).serializes());
+    assert!(Probe::<wasm_auth_client::AuthChange>(std::marker::PhantomData).serializes(), "the probe sees Serialize where it is");
+    assert!(Probe::<wasm_auth_client::Session>(std::marker::PhantomData).serializes(), "without its tokens");
+    let form: UpdatePassword = serde_json::from_str(r#"{"password":"p","current_password":null,"nonce":null,"skip_password_updated_email":false}"#).unwrap();
+    assert_eq!(form, UpdatePassword::new("p"));
 }

@@ -54,6 +54,11 @@ pub struct Config {
     /// Failed verifications a client (IP, or `GOTRUE_RATE_LIMIT_HEADER`) may make per five
     /// minutes before `/verify` answers 429 (`GOTRUE_RATE_LIMIT_VERIFY`).
     pub rate_limit_verify: u32,
+    /// Failed sign-ins a client may make per five minutes, on every platform's sign-in route,
+    /// before they answer 429 (`AUTH_DEVSERVER_RATE_LIMIT_SIGN_IN`, devserver only).
+    pub rate_limit_sign_in: u32,
+    /// Mails the outbox keeps; the oldest go first (`AUTH_DEVSERVER_OUTBOX_MAX`, devserver only).
+    pub outbox_max: u32,
     /// The header that names the client for per-IP limits, behind a proxy.
     pub rate_limit_header: Option<String>,
     /// Wrong codes for one user after which the outstanding code is void (devserver only).
@@ -139,6 +144,8 @@ impl Config {
                 .max(Duration::from_secs(300)),
             bcrypt_cost: int("AUTH_DEVSERVER_BCRYPT_COST", bcrypt::DEFAULT_COST as i64)?.clamp(4, 31) as u32,
             rate_limit_verify: int("GOTRUE_RATE_LIMIT_VERIFY", 30)?.clamp(0, u32::MAX as i64) as u32,
+            rate_limit_sign_in: int("AUTH_DEVSERVER_RATE_LIMIT_SIGN_IN", 30)?.clamp(0, u32::MAX as i64) as u32,
+            outbox_max: int("AUTH_DEVSERVER_OUTBOX_MAX", 10_000)?.clamp(1, 1_000_000) as u32,
             rate_limit_header: get("GOTRUE_RATE_LIMIT_HEADER").map(|h| h.trim().to_ascii_lowercase()),
             verify_max_failures: int("AUTH_DEVSERVER_VERIFY_MAX_FAILURES", 5)?.clamp(1, 1000) as u32,
             dev_endpoints: boolean("AUTH_DEVSERVER_DEV_ENDPOINTS", true)?,

@@ -70,6 +70,11 @@ CREATE TABLE IF NOT EXISTS outbox (
     body TEXT NOT NULL,
     sent_at INTEGER NOT NULL
 );
+-- The Wacht stand-in's ids (src/wacht/ids.rs): Wacht's are 64-bit integers, ours UUIDs.
+CREATE TABLE IF NOT EXISTS wacht_users (
+    id INTEGER PRIMARY KEY,
+    user_id TEXT NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE
+);
 -- Without these every password change (which ends the user's other sessions, cascading to their
 -- refresh tokens) and every outbox read scans whole tables, and a long run slows down as it grows.
 CREATE INDEX IF NOT EXISTS sessions_user_id ON sessions(user_id);
@@ -80,14 +85,19 @@ CREATE INDEX IF NOT EXISTS outbox_recipient ON outbox(recipient);
 
 /// Changes to a database made by an earlier version (`data/demo.sqlite` survives upgrades),
 /// applied in order; `PRAGMA user_version` counts those already applied.
-const MIGRATIONS: [&str; 1] = ["
+const MIGRATIONS: [&str; 2] = [
+    "
 ALTER TABLE users ADD COLUMN verify_failures INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN invited_at INTEGER;
 ALTER TABLE users ADD COLUMN email_change TEXT;
 ALTER TABLE users ADD COLUMN email_change_token_current TEXT;
 ALTER TABLE users ADD COLUMN email_change_token_new TEXT;
 ALTER TABLE users ADD COLUMN email_change_sent_at INTEGER;
-"];
+",
+    "
+ALTER TABLE users ADD COLUMN code_sent_at INTEGER;
+",
+];
 
 /// The database handle shared by all requests.
 pub struct Db(Mutex<Connection>);
@@ -105,6 +115,16 @@ impl Db {
             conn.execute_batch(&format!("BEGIN; {migration} PRAGMA user_version = {}; COMMIT;", version + 1))?;
         }
         Ok(Db(Mutex::new(conn)))
+    }
+
+    /// Keeps at most `max` mails: each insert drops those `max` or more ids older than itself
+    /// (ids only grow), so a long run or a flood of requests cannot grow the outbox without
+    /// bound. A temporary trigger: it lives with this connection, whatever the database file.
+    pub fn cap_outbox(&self, max: u32) -> rusqlite::Result<()> {
+        self.lock().execute_batch(&format!(
+            "DROP TRIGGER IF EXISTS temp.outbox_cap;
+             CREATE TEMP TRIGGER outbox_cap AFTER INSERT ON outbox BEGIN DELETE FROM outbox WHERE id <= NEW.id - {max}; END;"
+        ))
     }
 
     /// Runs `f` inside one transaction; a failure rolls everything back.
@@ -168,12 +188,15 @@ pub struct User {
     pub email_change_token_current: Option<String>,
     pub email_change_token_new: Option<String>,
     pub email_change_sent_at: Option<Millis>,
+    /// When a stand-in last emailed this user a reset code (GenAuth, Wacht): their resend
+    /// interval counts from it, whether the code is pending, spent or void.
+    pub code_sent_at: Option<Millis>,
 }
 
 const USER_COLUMNS: &str = "id, identity_id, aud, role, email, encrypted_password, email_confirmed_at, confirmation_sent_at, \
     recovery_sent_at, reauthentication_sent_at, last_sign_in_at, confirmation_token, recovery_token, \
     reauthentication_token, app_metadata, user_metadata, banned_until, created_at, updated_at, verify_failures, invited_at, \
-    email_change, email_change_token_current, email_change_token_new, email_change_sent_at";
+    email_change, email_change_token_current, email_change_token_new, email_change_sent_at, code_sent_at";
 
 impl User {
     /// A new email user, not yet stored.
@@ -204,6 +227,7 @@ impl User {
             email_change_token_current: None,
             email_change_token_new: None,
             email_change_sent_at: None,
+            code_sent_at: None,
         }
     }
 
@@ -238,6 +262,7 @@ impl User {
             email_change_token_current: row.get(22)?,
             email_change_token_new: row.get(23)?,
             email_change_sent_at: row.get(24)?,
+            code_sent_at: row.get(25)?,
         })
     }
 
@@ -316,13 +341,13 @@ impl User {
 
 pub fn insert_user(conn: &Connection, u: &User) -> ApiResult<()> {
     conn.execute(
-        &format!("INSERT INTO users ({USER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"),
+        &format!("INSERT INTO users ({USER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)"),
         params![
             u.id, u.identity_id, u.aud, u.role, u.email, u.encrypted_password, u.email_confirmed_at,
             u.confirmation_sent_at, u.recovery_sent_at, u.reauthentication_sent_at, u.last_sign_in_at,
             u.confirmation_token, u.recovery_token, u.reauthentication_token, u.app_metadata.to_string(),
             u.user_metadata.to_string(), u.banned_until, u.created_at, u.updated_at, u.verify_failures, u.invited_at,
-            u.email_change, u.email_change_token_current, u.email_change_token_new, u.email_change_sent_at
+            u.email_change, u.email_change_token_current, u.email_change_token_new, u.email_change_sent_at, u.code_sent_at
         ],
     )
     .map_err(db_err)?;
@@ -336,14 +361,15 @@ pub fn save_user(conn: &Connection, u: &User) -> ApiResult<()> {
             confirmation_sent_at = ?7, recovery_sent_at = ?8, reauthentication_sent_at = ?9, last_sign_in_at = ?10,
             confirmation_token = ?11, recovery_token = ?12, reauthentication_token = ?13, app_metadata = ?14,
             user_metadata = ?15, banned_until = ?16, updated_at = ?17, verify_failures = ?18, invited_at = ?19,
-            email_change = ?20, email_change_token_current = ?21, email_change_token_new = ?22, email_change_sent_at = ?23
+            email_change = ?20, email_change_token_current = ?21, email_change_token_new = ?22, email_change_sent_at = ?23,
+            code_sent_at = ?24
          WHERE id = ?1",
         params![
             u.id, u.aud, u.role, u.email, u.encrypted_password, u.email_confirmed_at, u.confirmation_sent_at,
             u.recovery_sent_at, u.reauthentication_sent_at, u.last_sign_in_at, u.confirmation_token,
             u.recovery_token, u.reauthentication_token, u.app_metadata.to_string(), u.user_metadata.to_string(),
             u.banned_until, u.updated_at, u.verify_failures, u.invited_at, u.email_change, u.email_change_token_current,
-            u.email_change_token_new, u.email_change_sent_at
+            u.email_change_token_new, u.email_change_sent_at, u.code_sent_at
         ],
     )
     .map_err(db_err)?;

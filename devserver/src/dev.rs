@@ -163,7 +163,8 @@ struct Dropped;
 
 /// The log keeps query strings for tests to match on, but never the secrets in them.
 fn redact_query(query: &str) -> String {
-    const SECRET_KEYS: [&str; 7] = ["token", "token_hash", "code", "access_token", "refresh_token", "password", "nonce"];
+    // `__dev_session__`: Wacht's development-session token, which newer SDKs send in the query.
+    const SECRET_KEYS: [&str; 8] = ["token", "token_hash", "code", "access_token", "refresh_token", "password", "nonce", "__dev_session__"];
     url::form_urlencoded::parse(query.as_bytes())
         .map(|(k, v)| if SECRET_KEYS.contains(&k.as_ref()) { (k, "REDACTED".into()) } else { (k, v) })
         .fold(url::form_urlencoded::Serializer::new(String::new()), |mut out, (k, v)| {
@@ -299,5 +300,6 @@ mod tests {
     fn secrets_never_reach_the_request_log() {
         assert_eq!(super::redact_query("token=abc&type=recovery"), "token=REDACTED&type=recovery");
         assert_eq!(super::redact_query("grant_type=refresh_token"), "grant_type=refresh_token");
+        assert_eq!(super::redact_query("__dev_session__=eyJ.a.b&x=1"), "__dev_session__=REDACTED&x=1");
     }
 }

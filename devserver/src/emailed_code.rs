@@ -33,15 +33,16 @@ impl Policy {
     }
 
     /// Emails a new code to `email`'s user, made by `mail(user, code)`. `Ok(Some(seconds))`
-    /// when one was sent less than `resend_seconds` ago; unknown addresses get `Ok(None)` too,
-    /// and nothing is sent.
+    /// when one was sent less than `resend_seconds` ago — pending, exchanged or voided by wrong
+    /// guesses alike, so that voiding a code never buys a fresh one at once; unknown addresses
+    /// get `Ok(None)` too, and nothing is sent.
     pub fn send(&self, state: &AppState, email: &str, mail: impl FnOnce(&User, &str) -> Mail) -> ApiResult<Option<i64>> {
         let now = state.now();
         state.db.tx(|conn| {
             let Some(mut user) = db::find_user_by_email(conn, email)? else { return Ok(None) };
-            let pending = user.recovery_token.as_deref().is_some_and(|t| t.starts_with(self.code_prefix));
-            if let Some(sent) = user.recovery_sent_at.filter(|_| pending) {
-                let left = (sent + self.resend_seconds * 1000 - now) / 1000;
+            if let Some(sent) = user.code_sent_at {
+                // Rounded up: "try again in 0 seconds" would be refused again.
+                let left = (sent + self.resend_seconds * 1000 - now + 999) / 1000;
                 if left > 0 {
                     return Ok(Some(left));
                 }
@@ -49,6 +50,7 @@ impl Policy {
             let code = crypto::generate_otp(6);
             user.recovery_token = Some(self.code_hash(&user.email, &code));
             user.recovery_sent_at = Some(now);
+            user.code_sent_at = Some(now);
             user.verify_failures = 0;
             user.updated_at = now;
             db::save_user(conn, &user)?;

@@ -2,8 +2,10 @@
 //! check (DNS rebinding), and the rules for `/_dev/` — only loopback or same-origin pages, and
 //! only JSON bodies, so that no other site can read the outbox or plant a fault.
 
+use std::net::SocketAddr;
+
 use axum::{
-    extract::{Request, State},
+    extract::{ConnectInfo, Request, State},
     http::{header, HeaderMap, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -30,10 +32,18 @@ pub async fn host(State(state): State<AppState>, request: Request, next: Next) -
     next.run(request).await
 }
 
-/// Middleware for `/_dev/`: pages of other origins are refused (a browser always sends `Origin`
+/// Middleware for `/_dev/`: only this machine may use the aids — a peer on another address is
+/// refused whatever it says its `Host` is (with `--host 0.0.0.0` anyone on the network could
+/// send `Host: localhost`) —, pages of other origins are refused (a browser always sends `Origin`
 /// on cross-origin requests), and bodies must be declared JSON — a `text/plain` POST needs no
 /// CORS preflight, `application/json` does.
 pub async fn dev_aids(request: Request, next: Next) -> Response {
+    // Requests made in-process (tests) carry no peer address; every socket does.
+    if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
+        if !peer.ip().to_canonical().is_loopback() {
+            return ApiError::forbidden("peer_not_allowed", "The /_dev/ aids answer only this machine (a loopback peer)").into_response();
+        }
+    }
     if let Some(origin) = request.headers().get(header::ORIGIN) {
         if !dev_origin_allowed(origin, request.headers()) {
             return ApiError::forbidden("origin_not_allowed", "The /_dev/ aids answer only pages on this server or on loopback addresses")
@@ -48,7 +58,19 @@ pub async fn dev_aids(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-/// An origin that may use `/_dev/`: a loopback page (`http://localhost:3000`, the test runner's
+/// Middleware for the routes a server key opens (GoTrue's `/admin/*` and `/invite`, Wacht's
+/// backend API): server-to-server calls carry no `Origin`, and a page of another origin is
+/// refused — with the public default secret any page could mint the key.
+pub async fn server_only(request: Request, next: Next) -> Response {
+    if let Some(origin) = request.headers().get(header::ORIGIN) {
+        if !dev_origin_allowed(origin, request.headers()) {
+            return ApiError::forbidden("origin_not_allowed", "Server-key routes answer servers and this machine's pages only").into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// An origin that may use `/_dev/` and the server-key routes: a loopback page (`http://localhost:3000`, the test runner's
 /// `http://127.0.0.1:…`) or this server's own origin.
 pub fn dev_origin_allowed(origin: &HeaderValue, headers: &HeaderMap) -> bool {
     let Some(origin) = origin.to_str().ok().and_then(|o| url::Url::parse(o).ok()) else { return false };

@@ -52,7 +52,7 @@ pub struct StaticDirs {
 /// Faults and the request log wrap the GoTrue routes only: a fault can never answer for a
 /// static file (`/`, `/pkg/index.js`), where it would be script on the demo's origin.
 pub fn app(state: AppState, dirs: StaticDirs) -> Router {
-    let api = routes::router().merge(genauth::router()).merge(wristband::router()).merge(wacht::router());
+    let api = routes::router().merge(genauth::router()).merge(wristband::router()).merge(wacht::router(&state));
     let mut router = api.layer(middleware::from_fn_with_state(state.clone(), dev::observe));
     if state.config.dev_endpoints {
         router = router.merge(dev::router().merge(wristband::dev::router()).layer(middleware::from_fn(guard::dev_aids)));
@@ -73,9 +73,17 @@ pub fn app(state: AppState, dirs: StaticDirs) -> Router {
         .with_state(state)
 }
 
+/// Whether `path` is opened by a server key (GoTrue's service_role, Wacht's API key): with the
+/// public default secret any page could mint one, so these answer only this machine's pages and
+/// callers that send no `Origin` (servers).
+fn server_key_path(path: &str) -> bool {
+    routes::SERVER_KEY_PATHS.iter().chain(&wacht::SERVER_KEY_PATHS).any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+}
+
 /// CORS as the Supabase gateway answers it — any origin, credentials, and the headers
-/// supabase clients send (`apikey` included) — except for `/_dev/`, which other sites must
-/// not read: there only loopback and same-origin pages get an `access-control-allow-origin`.
+/// supabase clients send (`apikey` included) — except for `/_dev/` and the server-key routes,
+/// which other sites must not use: there only loopback and same-origin pages get an
+/// `access-control-allow-origin` (the routes themselves refuse the others: `guard`).
 fn cors() -> CorsLayer {
     let allowed = [
         "accept", "apikey", "authorization", "content-type", "x-client-info", "x-client-ip", "x-jwt-aud",
@@ -85,7 +93,8 @@ fn cors() -> CorsLayer {
     let exposed = ["x-sb-error-code", "x-supabase-api-version", "x-total-count", "link", "retry-after", wacht::SESSION_HEADER];
     CorsLayer::new()
         .allow_origin(AllowOrigin::predicate(|origin, parts| {
-            !parts.uri.path().starts_with("/_dev/") || guard::dev_origin_allowed(origin, &parts.headers)
+            let path = parts.uri.path();
+            !(path.starts_with("/_dev/") || server_key_path(path)) || guard::dev_origin_allowed(origin, &parts.headers)
         }))
         .allow_credentials(true)
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::OPTIONS, Method::PATCH])

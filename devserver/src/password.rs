@@ -54,11 +54,11 @@ pub async fn verify(password: String, hash: Option<String>, cost: u32) -> ApiRes
 }
 
 /// A signed-in user's password change, as the stand-ins do it: the policy, the hash, then the
-/// user's other sessions ended and `also` (a notice) in the same transaction. `session` stays.
+/// user's sessions but `keep` ended and `also` (a notice) in the same transaction.
 pub async fn change(
     state: &AppState,
     user: &mut User,
-    session: &Session,
+    keep: Option<&Session>,
     new_password: String,
     also: impl FnOnce(&Connection, &User) -> ApiResult<()>,
 ) -> ApiResult<()> {
@@ -68,7 +68,7 @@ pub async fn change(
         user.set_password(hash);
         user.updated_at = state.now();
         db::save_user(conn, user)?;
-        db::delete_sessions(conn, &user.id, Some(&session.id))?;
+        db::delete_sessions(conn, &user.id, keep.map(|s| s.id.as_str()))?;
         also(conn, user)
     })
 }

@@ -59,6 +59,38 @@ impl Limiter {
     }
 }
 
+/// The limits a guessable attempt runs under.
+#[derive(Clone, Copy)]
+pub enum Guess {
+    /// A code, link or reset token (`GOTRUE_RATE_LIMIT_VERIFY`).
+    Verify,
+    /// A password at sign-in (`AUTH_DEVSERVER_RATE_LIMIT_SIGN_IN`).
+    SignIn,
+}
+
+/// Runs `attempt` for `client` unless its bucket for `guess` is empty (then GoTrue's 429, in the
+/// platform's error type); an attempt whose error `failed` calls a wrong guess takes a token.
+/// Every platform's verification and sign-in routes go through here, so none is a way around
+/// the others' limits.
+pub async fn guarded<T, E: From<ApiError>>(
+    state: &AppState,
+    guess: Guess,
+    client: &Client,
+    failed: impl Fn(&E) -> bool,
+    attempt: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<T, E> {
+    let (limiter, capacity) = match guess {
+        Guess::Verify => (&state.verify_limiter, state.config.rate_limit_verify),
+        Guess::SignIn => (&state.sign_in_limiter, state.config.rate_limit_sign_in),
+    };
+    limiter.check(&client.0, capacity, state.now())?;
+    let result = attempt.await;
+    if result.as_ref().err().is_some_and(failed) {
+        limiter.take(&client.0, capacity, state.now());
+    }
+    result
+}
+
 fn refilled(bucket: Bucket, capacity: u32, now: Millis) -> f64 {
     let capacity = f64::from(capacity);
     let elapsed = now.saturating_sub(bucket.at).max(0) as f64;

@@ -14,20 +14,27 @@ pub struct AppState {
     pub db: Arc<Db>,
     pub clock: Clock,
     pub dev: Arc<DevAids>,
-    /// Failed verifications per client (`GOTRUE_RATE_LIMIT_VERIFY`).
+    /// Failed verifications per client (`GOTRUE_RATE_LIMIT_VERIFY`), on every platform's
+    /// verification route.
     pub verify_limiter: Arc<Limiter>,
+    /// Failed sign-ins per client (`AUTH_DEVSERVER_RATE_LIMIT_SIGN_IN`), on every sign-in route.
+    pub sign_in_limiter: Arc<Limiter>,
     /// The GenAuth stand-in's password-encryption keys (made on first use).
     pub genauth_keys: Arc<crate::genauth::keys::Keys>,
 }
 
 impl AppState {
     pub fn new(config: Config, db: Db) -> Self {
+        if let Err(e) = db.cap_outbox(config.outbox_max) {
+            tracing::warn!("the outbox is not capped: {e}");
+        }
         AppState {
             config: Arc::new(config),
             db: Arc::new(db),
             clock: Clock::default(),
             dev: Arc::new(DevAids::default()),
             verify_limiter: Arc::default(),
+            sign_in_limiter: Arc::default(),
             genauth_keys: Arc::default(),
         }
     }

@@ -46,6 +46,58 @@ async fn other_sites_cannot_read_the_outbox() {
 }
 
 #[tokio::test]
+async fn dev_aids_answer_this_machine_only_whatever_the_host_header_says() {
+    // With --host 0.0.0.0 any machine on the network can connect and send `Host: localhost`.
+    let s = Server::new();
+    for peer in ["192.168.1.20:50000", "[fe80::1]:50000", "10.0.0.7:1"] {
+        let reply = s.raw_from(peer, Method::GET, "/_dev/outbox", &[("host", "localhost:9999")], "").await;
+        reply.expect(403, "peer_not_allowed");
+        let fault = s.raw_from(peer, Method::POST, "/_dev/faults", &[("host", "localhost:9999"), ("content-type", "application/json")], json!({"path": "/token"}).to_string()).await;
+        fault.expect(403, "peer_not_allowed");
+        // The auth API answers the network: that is what binding 0.0.0.0 is for.
+        assert_eq!(s.raw_from(peer, Method::GET, "/health", &[("host", "localhost:9999")], "").await.status.as_u16(), 200);
+    }
+    assert_eq!(s.call(Method::GET, "/_dev/faults", None, None).await.ok(), &json!([]), "nothing was planted");
+    for peer in ["127.0.0.1:50000", "[::1]:50000", "[::ffff:127.0.0.1]:50000"] {
+        assert_eq!(s.raw_from(peer, Method::GET, "/_dev/outbox", &[], "").await.status.as_u16(), 200, "{peer}");
+    }
+}
+
+/// The headers of a request a page on another site sends with a key.
+fn json_from_evil(authorization: &str) -> [(&str, &str); 3] {
+    [("origin", EVIL), ("authorization", authorization), ("content-type", "application/json")]
+}
+
+#[tokio::test]
+async fn server_key_routes_answer_no_other_site() {
+    // The default secret is public: a page can mint its own service_role key (and Wacht's API
+    // key), so the routes those keys open must refuse pages of other origins.
+    let s = Server::new();
+    s.signup("victim@test.io").await;
+    let service = format!("Bearer {}", s.service_key());
+    let wacht = format!("Bearer {}", auth_devserver::wacht::api_key(&s.state.config));
+    for (method, path) in [("GET", "/admin/users"), ("POST", "/admin/generate_link"), ("POST", "/invite"), ("PATCH", "/users/1152921504606846976/password")] {
+        let preflight = s
+            .raw(Method::OPTIONS, path, &[("origin", EVIL), ("access-control-request-method", method), ("access-control-request-headers", "authorization,content-type")], "")
+            .await;
+        assert_eq!(preflight.header("access-control-allow-origin"), None, "preflight {path}");
+    }
+    let list = s.raw(Method::GET, "/admin/users", &json_from_evil(&service), "").await;
+    list.expect(403, "origin_not_allowed");
+    assert!(!list.text.contains("victim@test.io"));
+    let link = s.raw(Method::POST, "/admin/generate_link", &json_from_evil(&service), json!({"type": "recovery", "email": "victim@test.io"}).to_string()).await;
+    link.expect(403, "origin_not_allowed");
+    assert_eq!(s.mail_count("victim@test.io").await, 0);
+    let set = s.raw(Method::PATCH, "/users/1152921504606846976/password", &json_from_evil(&wacht), json!({"new_password": "owned-password-1"}).to_string()).await;
+    set.expect(403, "origin_not_allowed");
+    // Servers send no Origin; this machine's pages may too (AdminClient's allowInBrowser).
+    assert_eq!(s.raw(Method::GET, "/admin/users", &[("authorization", &service)], "").await.status.as_u16(), 200);
+    assert_eq!(s.raw(Method::GET, "/admin/users", &[("authorization", &service), ("origin", "http://127.0.0.1:3000")], "").await.status.as_u16(), 200);
+    // A user's own routes keep the gateway's CORS.
+    assert_eq!(s.sign_in("victim@test.io", PASSWORD).await.status.as_u16(), 200);
+}
+
+#[tokio::test]
 async fn dev_aids_take_only_json_bodies() {
     let s = Server::new();
     // text/plain is what a cross-site form or fetch can send without a preflight.
@@ -181,6 +233,36 @@ async fn the_verify_limit_keys_on_the_configured_client_header() {
     verify("10.0.0.1").await.expect(403, "otp_expired");
     verify("10.0.0.1").await.expect(429, "over_request_rate_limit");
     verify("10.0.0.2").await.expect(403, "otp_expired");
+}
+
+#[tokio::test]
+async fn wrong_passwords_run_into_a_per_client_sign_in_limit() {
+    let s = Server::with(|c| c.rate_limit_sign_in = 3);
+    s.signup("pw@test.io").await;
+    for n in 0..3 {
+        s.sign_in("pw@test.io", &format!("wrong-password-{n}")).await.expect(400, "invalid_credentials");
+    }
+    // The right password too, until the bucket refills (3 per five minutes: one per 100 s).
+    s.sign_in("pw@test.io", PASSWORD).await.expect(429, "over_request_rate_limit");
+    s.advance_clock(100).await;
+    assert_eq!(s.sign_in("pw@test.io", PASSWORD).await.status.as_u16(), 200);
+    // Good sign-ins take nothing: a test suite signing in all day is never throttled.
+    for _ in 0..10 {
+        assert_eq!(s.sign_in("pw@test.io", PASSWORD).await.status.as_u16(), 200);
+    }
+}
+
+#[tokio::test]
+async fn the_outbox_keeps_the_newest_mails_only() {
+    let s = Server::with(|c| c.outbox_max = 3);
+    for n in 0..5 {
+        let email = format!("m{n}@test.io");
+        s.signup(&email).await;
+        s.recover(&email).await;
+    }
+    let all = s.call(Method::GET, "/_dev/outbox", None, None).await;
+    let to: Vec<&str> = all.ok().as_array().unwrap().iter().map(|m| m["to"].as_str().unwrap()).collect();
+    assert_eq!(to, ["m2@test.io", "m3@test.io", "m4@test.io"], "the oldest were dropped");
 }
 
 // ---- no request ends the server ------------------------------------------------------------

@@ -127,7 +127,11 @@ async fn the_change_checks_the_token_the_user_and_the_current_password() {
     assert_eq!(change(json!({"userId": "someone-else", "currentPassword": PASSWORD, "newPassword": "new-password-1"})).await.status.as_u16(), 403);
     assert_eq!(violation(&change(json!({"userId": id, "currentPassword": "wrong-password-0", "newPassword": "new-password-1"})).await, "currentPassword"), "invalid_password");
     assert_eq!(violation(&change(json!({"userId": id, "currentPassword": PASSWORD, "newPassword": "abc"})).await, "newPassword"), "password_too_short");
+    let refresh = session.ok()["refresh_token"].as_str().unwrap().to_string();
     assert_eq!(change(json!({"userId": id, "currentPassword": PASSWORD, "newPassword": "new-password-1"})).await.status.as_u16(), 204);
-    // This session goes on.
-    assert_eq!(s.raw(Method::GET, "/api/v1/oauth2/userinfo", &[("authorization", &bearer)], "").await.status.as_u16(), 200);
+    // Every session and refresh token of the user is revoked, this one too.
+    assert_eq!(s.raw(Method::GET, "/api/v1/oauth2/userinfo", &[("authorization", &bearer)], "").await.status.as_u16(), 401);
+    let form = format!("grant_type=refresh_token&refresh_token={refresh}&client_id=c");
+    let renewed = s.raw(Method::POST, "/api/v1/oauth2/token", &[("content-type", "application/x-www-form-urlencoded")], form).await;
+    assert_eq!(renewed.status.as_u16(), 400, "{}", renewed.text);
 }

@@ -82,8 +82,11 @@ impl Default for ClientOptions {
 }
 
 /// What listeners are told: the event, and the session as it is now.
+///
+/// `Serialize` writes the session without its tokens (`Session`'s own), so an event logged as
+/// JSON leaks none.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct AuthChange {
     /// What happened.
     pub event: AuthEvent,
@@ -200,7 +203,7 @@ impl<B: Backend> AuthClient<B> {
             Some(url) => url.to_string(),
             None => {
                 let href = address_bar().ok_or_else(|| AuthError::invalid_input("url", "is required outside a browser page"))?;
-                let cleaned = crate::link::without_auth_params(&href);
+                let cleaned = self.core.clean_link(&href);
                 if cleaned != href {
                     replace_address_bar(&cleaned);
                 }

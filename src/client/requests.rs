@@ -1,6 +1,7 @@
 //! What the Rust API's calls take: plain data, checked by the core when the call is made (the
 //! same checks, before any request, as the npm package's). Passwords, codes and hashes never
-//! appear in `Debug` output.
+//! appear in `Debug` output, and there is no `Serialize` (a request logged as JSON would carry
+//! them); `Deserialize` reads them from an app's own forms.
 
 use std::fmt;
 
@@ -9,7 +10,7 @@ use crate::core::{RecoveryProof, ResetFlow};
 
 /// `request_password_reset`'s request.
 #[derive(Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 pub struct ResetRequest {
     /// The account's address.
     pub email: String,
@@ -54,7 +55,7 @@ impl fmt::Debug for ResetRequest {
 
 /// What `verify_otp` proves a recovery with.
 #[derive(Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum VerifyOtp {
     /// The code from the email (or a platform's link credential); `email` defaults to the one
@@ -100,7 +101,7 @@ impl fmt::Debug for VerifyOtp {
 
 /// `update_password`'s request.
 #[derive(Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 pub struct UpdatePassword {
     /// The new password.
     pub password: String,

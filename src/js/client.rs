@@ -10,7 +10,7 @@ use super::{auto_refresh, host, input, js_error, platform, storage, tab_sync, ti
 use crate::backend::{ResetOptions, SignOutScope};
 use crate::core::{AuthCore, AuthEvent, RecoveryProof, ResetFlow};
 use crate::error::{AuthError, ErrorCode};
-use crate::link::{self, RecoveryLink};
+use crate::link::RecoveryLink;
 use crate::need::{drive, Need};
 use crate::session::{Session, User};
 use crate::storage::{Keys, MemoryStore, Store, DEFAULT_STORAGE_KEY};
@@ -103,7 +103,7 @@ impl AuthClient {
             Some(store) => {
                 let (core, timer, stale) = (core.clone(), auto_refresh.clone(), user_js.clone());
                 Some(future_to_promise(async move {
-                    store.fill(&[&keys.session, &keys.recovery_email, &keys.code_verifier, &keys.pending_flow]).await;
+                    store.fill(&[&keys.session, &keys.recovery_email, &keys.code_verifier, &keys.pending_flow, &keys.client_token]).await;
                     core.reload();
                     *stale.borrow_mut() = None;
                     if let Some(timer) = timer {
@@ -225,7 +225,7 @@ impl AuthClient {
         let url = match url.filter(|u| !u.is_undefined() && !u.is_null()) {
             Some(url) => url.as_string().ok_or_else(|| AuthError::invalid_input("url", "must be a string")),
             None => address_bar().ok_or_else(|| AuthError::invalid_input("url", "is required outside a browser page")).inspect(|href| {
-                let cleaned = link::without_auth_params(href);
+                let cleaned = self.core.clean_link(href);
                 if cleaned != *href {
                     replace_address_bar(&cleaned);
                 }

@@ -129,6 +129,19 @@ impl Backend for PocketBase {
         from_route.filter(|t| !t.is_empty()).or_else(|| link::param(url, "token")).map(RecoveryLink::Credential)
     }
 
+    /// The default link's token is a path segment: the route stays, the token goes.
+    fn clean_link(&self, url: &str) -> String {
+        const ROUTE: &str = "/confirm-password-reset/";
+        let url = match url.split_once(ROUTE) {
+            Some((before, rest)) => {
+                let after = rest.find(['?', '#', '/']).map_or("", |at| rest.get(at..).unwrap_or_default());
+                format!("{before}{}{after}", ROUTE.trim_end_matches('/'))
+            }
+            None => url.to_string(),
+        };
+        link::without_auth_params(&url)
+    }
+
     fn sign_in_with_password(&self, email: &str, password: &str) -> Need<Session> {
         call(auth::with_password(self, email, password), errors::sign_in).and_then(signed_in)
     }
@@ -242,6 +255,10 @@ mod tests {
         assert_eq!(server().parse_link(&default), Some(RecoveryLink::Credential(RESET.into())));
         assert_eq!(server().parse_link(&format!("https://app.test/reset?token={RESET}")), Some(RecoveryLink::Credential(RESET.into())));
         assert_eq!(server().parse_link("https://app.test/plain"), None);
+        // The address bar keeps the route, never the token.
+        assert_eq!(server().clean_link(&default), "http://localhost:8090/_/#/auth/confirm-password-reset");
+        assert_eq!(server().clean_link(&format!("https://app.test/#/confirm-password-reset/{RESET}?tab=2")), "https://app.test/#/confirm-password-reset?tab=2");
+        assert_eq!(server().clean_link(&format!("https://app.test/reset?token={RESET}&x=1")), "https://app.test/reset?x=1");
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub struct Keys {
     pub code_verifier: String,
     /// Until when (Unix seconds) a recovery link's tokens are expected back.
     pub pending_flow: String,
+    /// The token a platform's server gave this client (Wacht's development session).
+    pub client_token: String,
 }
 
 /// The default `storageKey`.
@@ -55,6 +57,7 @@ impl Keys {
             recovery_email: format!("{prefix}:recovery-email"),
             code_verifier: format!("{prefix}:code-verifier"),
             pending_flow: format!("{prefix}:pending-flow"),
+            client_token: format!("{prefix}:client-token"),
         }
     }
 }

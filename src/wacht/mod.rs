@@ -10,6 +10,10 @@
 //! when the token is due. (Production deployments keep the session in an HttpOnly cookie instead:
 //! not built here; README, "Wacht".)
 //!
+//! Signed out, the server still gives the browser a session of its own, and its token goes on
+//! every request once given (the core's client token): the reset's requests come from one
+//! browser session, as with Wacht's SDK.
+//!
 //! The reset: `POST /auth/forgot-password` with the email sends a one-time code; the same call
 //! with email and code answers a reset token, which verifyOtp holds; `POST /auth/reset-password`
 //! spends it with the new password and answers a signed-in session. A signed-in change is
@@ -182,6 +186,16 @@ impl Backend for Wacht {
 
     fn renews_tokens_in_answers(&self) -> bool {
         true
+    }
+
+    /// The browser session's token goes on every request, signed out too, as Wacht's SDK sends
+    /// it: the server ties sign-in attempts (and could tie a reset) to that session.
+    fn client_token_header(&self) -> Option<&'static str> {
+        Some(SESSION_HEADER)
+    }
+
+    fn client_token(&self, response: &HttpResponse) -> Option<String> {
+        response.session_token_header.clone().filter(|t| crate::validate::is_token(t))
     }
 
     fn renewed_token(&self, response: &HttpResponse) -> Option<(String, f64)> {

@@ -178,7 +178,8 @@ impl Backend for Wristband {
             return Need::err(AuthError::new(ErrorCode::CurrentPasswordRequired, "Wristband needs the current password to change it"));
         };
         let user = session.user.clone();
-        wire::exchange(users::change_password(self, &session.access_token, user.id(), current, change.password), errors::change).map(move |_| Updated::User(user))
+        // Wristband revokes every session and refresh token of the user with the change.
+        wire::exchange(users::change_password(self, &session.access_token, user.id(), current, change.password), errors::change).map(move |_| Updated::SignedOut(user))
     }
 
     /// `local` revokes this session's refresh token; Wristband has no client call for others.

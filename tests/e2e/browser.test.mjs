@@ -52,6 +52,19 @@ for (const [name, suffix] of [
   });
 }
 
+test("the address bar loses PocketBase's default link token, a path segment", async () => {
+  const seen = await page.evaluate(async () => {
+    const { AuthClient } = await import('/pkg/pocketbase.js');
+    history.replaceState(null, '', '/_/#/auth/confirm-password-reset/eyJhbGciOiJIUzI1NiJ9.secret-reset-token.c2ln');
+    const auth = new AuthClient({ url: location.origin, storage: 'memory', autoRefresh: false });
+    const outcome = await auth.handleRedirect().then(() => 'resolved', (e) => e.code);
+    return { after: location.href, outcome };
+  });
+  assert.ok(!seen.after.includes('secret'), seen.after);
+  assert.equal(new URL(seen.after).hash, '#/auth/confirm-password-reset', 'the route stays');
+  assert.equal(seen.outcome, 'invalid_otp', 'not a reset token of this app');
+});
+
 test('AdminClient refuses to run in a Web Worker', async () => {
   const outcomes = await page.evaluate(async () => {
     const attempt = (options) =>

@@ -57,6 +57,27 @@ for (const backend of ['firebase', 'pocketbase']) {
       await page.locator('[data-testid=mail-code]').first().waitFor();
     }
 
+    if (backend === 'pocketbase') {
+      test("the demo's PocketBase answers no other site, its mailbox this machine's pages only, and no known password opens it", async () => {
+        const evil = 'https://evil.example';
+        const email = freshEmail('pb-guard');
+        const mailbox = `${demo.serverUrl}/_mailbox/${encodeURIComponent(email)}`;
+        assert.equal((await fetch(mailbox, { headers: { origin: evil } })).status, 403, 'the mailbox from another site');
+        assert.equal((await fetch(mailbox, { headers: { origin: demo.url } })).status, 200, 'the demo page reads it');
+        const preflight = await fetch(`${demo.serverUrl}/api/collections/users/auth-with-password`, {
+          method: 'OPTIONS',
+          headers: { origin: evil, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+        });
+        assert.ok(![evil, '*'].includes(preflight.headers.get('access-control-allow-origin')), `CORS: ${preflight.headers.get('access-control-allow-origin')}`);
+        const fixed = await fetch(`${demo.serverUrl}/api/collections/_superusers/auth-with-password`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ identity: 'admin@pocketbase.test', password: 'admin-password-1' }),
+        });
+        assert.equal(fixed.status, 400, 'the old fixed superuser password');
+      });
+    }
+
     test('forgot password with the code from the mailbox, a weak then a good password, settings', async () => {
       await freshPage();
       const email = freshEmail(backend);

@@ -30,7 +30,7 @@ let keys;
 
 before(async () => {
   server = await startDevserver();
-  keys = await fetch(`${server.url}/api/v3/system`).then((r) => r.json());
+  keys = await fetch(`${server.url}/api/v3/system`, { headers: { 'x-genauth-app-id': APP_ID } }).then((r) => r.json());
 });
 after(() => server?.stop());
 

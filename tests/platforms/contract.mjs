@@ -19,6 +19,7 @@
 //   tamper(reset)                    the same credential, wrong in one character
 //   signIn(auth, email, password)    how a client gets a session (Wristband: setSession)
 //   resetSignsIn                     false where a reset ends every session (Wristband)
+//   changeSignsOut                   true where a signed-in change ends every session (Wristband)
 //   downCall(client)                 a call that needs the server, on a client whose server is down
 //   expireOnServer()                 makes the server see the session's token as expired (Wacht)
 // Scenarios marked `needs: 'x'` are skipped, with the runner's reason, where the platform lacks x.
@@ -194,7 +195,7 @@ export const scenarios = [
   {
     name: 'signed in: change the password with and without the current one',
     run: async (ctx) => {
-      const { email, auth } = await setup(ctx);
+      const { email, auth, events } = await setup(ctx);
       await way(ctx, 'signIn')(auth, email, PASSWORD);
       if (ctx.platform.requiresCurrentPassword) {
         await ctx.platform.proxy.clearRequests();
@@ -206,9 +207,19 @@ export const scenarios = [
       }
       const current = ctx.platform.requiresCurrentPassword ? PASSWORD : NEW_PASSWORD;
       await expectCode(auth.updatePassword({ password: 'third-password-3', currentPassword: 'not-the-password-0' }), 'invalid_current_password', 'wrong current');
+      const before = await auth.getSession();
+      events.length = 0;
       await auth.updatePassword({ password: 'third-password-3', currentPassword: current });
       check(await signInWorks(ctx, email, 'third-password-3'), 'changed with the current password');
-      equal((await auth.getUser()).email, email, 'the session goes on after the change');
+      if (ctx.platform.changeSignsOut) {
+        // The platform revokes every session of the user with the change, this one too.
+        equal(auth.getCachedUser(), null, 'signed out after the change');
+        equal(events, ['SIGNED_OUT', 'USER_UPDATED'], 'events');
+        const stale = new ctx.AuthClient({ ...ctx.platform.options, storage: 'memory', autoRefresh: false });
+        await expectCode(stale.setSession({ accessToken: before.accessToken, refreshToken: before.refreshToken, expiresIn: 600 }), 'not_authenticated', 'the old tokens');
+      } else {
+        equal((await auth.getUser()).email, email, 'the session goes on after the change');
+      }
     },
   },
   {

@@ -8,9 +8,9 @@ import { startFaultProxy } from '../support/fault-proxy.mjs';
 import { scenarios, run } from './contract.mjs';
 
 /** A `start` for platforms the devserver stands in for: a devserver behind a fault proxy. */
-export async function devserverBehindProxy(extraWhere = {}) {
+export async function devserverBehindProxy(extraWhere = {}, proxyOptions = {}) {
   const server = await startDevserver();
-  const proxy = await startFaultProxy(server.url);
+  const proxy = await startFaultProxy(server.url, proxyOptions);
   return {
     where: { serverUrl: server.url, proxyUrl: proxy.url, wachtApiKey: server.wachtApiKey, ...extraWhere },
     async stop() {

@@ -45,6 +45,22 @@ export function platform({ serverUrl, proxyUrl, wachtApiKey }) {
 // What only Wacht has, in Node and Chromium alike.
 export const scenarios = [
   {
+    name: "wacht: the browser session's token goes on every request of a reset, signed out too",
+    run: async (ctx) => {
+      const { email, auth } = await setup(ctx);
+      await ctx.platform.proxy.clearRequests();
+      await auth.requestPasswordReset({ email });
+      const reset = await ctx.platform.lastReset(email);
+      await auth.verifyOtp({ token: reset.token, type: 'recovery' });
+      await auth.updatePassword({ password: NEW_PASSWORD });
+      const sent = (await ctx.platform.proxy.requests()).map((r) => r.headers['x-development-session']);
+      equal(sent.length, 3, 'forgot-password twice, reset-password');
+      equal(sent[0], null, 'none before the server gave one');
+      check(sent[1] && sent[2] === sent[1], 'the rest from the browser session the first answer started');
+      check(await signInWorks(ctx, email, NEW_PASSWORD), 'the reset worked');
+    },
+  },
+  {
     name: 'wacht: a token the server renewed while answering is adopted; the expired one is dead',
     run: async (ctx) => {
       const { email, auth, events, map } = await setup(ctx);

@@ -9,5 +9,6 @@ contractSuites({
   descriptor: 'wacht-platform.mjs',
   own,
   lacks: { links: "Wacht's reset email carries a one-time code, no link" },
-  start: () => devserverBehindProxy(),
+  // The proxy's log keeps which browser session each request came from.
+  start: () => devserverBehindProxy({}, { logHeaders: ['x-development-session'] }),
 });

@@ -54,6 +54,7 @@ export function platform({ serverUrl, proxyUrl }) {
         : auth.verifyOtp({ emailAuthCode: reset.token, type: 'recovery' }),
     tamper: (reset) => ({ ...reset, token: flipLast(reset.token) }),
     resetSignsIn: false,
+    changeSignsOut: true,
     downCall: (client) => client.setSession({ accessToken: 'a.b.c', refreshToken: 'refresh-token', expiresIn: 3600 }),
     checksCredentialEarly: false,
     requiresCurrentPassword: true,

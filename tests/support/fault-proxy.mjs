@@ -7,7 +7,8 @@ import http from 'node:http';
 
 const CORS = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': '*' };
 
-export async function startFaultProxy(target) {
+/** @param {{ logHeaders?: string[] }} options  request headers whose values the log keeps */
+export async function startFaultProxy(target, { logHeaders = [] } = {}) {
   const faults = [];
   const log = [];
   const server = http.createServer(async (req, res) => {
@@ -16,7 +17,11 @@ export async function startFaultProxy(target) {
     const body = Buffer.concat(chunks);
     const url = new URL(req.url, 'http://proxy');
     if (url.pathname.startsWith('/__proxy/')) return control(req, res, url, body);
-    if (req.method !== 'OPTIONS') log.push({ method: req.method, path: url.pathname });
+    if (req.method !== 'OPTIONS') {
+      const entry = { method: req.method, path: url.pathname };
+      if (logHeaders.length) entry.headers = Object.fromEntries(logHeaders.map((name) => [name, req.headers[name] ?? null]));
+      log.push(entry);
+    }
     const index = req.method === 'OPTIONS' ? -1 : faults.findIndex((f) => url.pathname.includes(f.path));
     const fault = index >= 0 ? faults[index] : null;
     if (fault && --fault.count <= 0) faults.splice(index, 1);

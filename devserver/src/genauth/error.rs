@@ -54,6 +54,12 @@ impl GenAuthError {
     pub fn oauth(error: &'static str, description: impl Into<String>) -> Self {
         GenAuthError::OAuth { error, description: description.into() }
     }
+    pub fn api_code(&self) -> Option<u32> {
+        match self {
+            GenAuthError::Body { api_code, .. } => *api_code,
+            GenAuthError::OAuth { .. } => None,
+        }
+    }
 }
 
 /// The shared storage and password code speaks GoTrue's errors; here they become GenAuth's.

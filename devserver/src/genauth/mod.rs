@@ -30,11 +30,28 @@ use crate::state::AppState;
 use error::{GenAuthError, GenAuthResult};
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(system::router()).merge(account::router()).merge(reset::router()).merge(oidc::router())
+    let api = Router::new().merge(system::router()).merge(account::router()).merge(reset::router());
+    api.route_layer(axum::middleware::from_fn(require_app_id)).merge(oidc::router())
 }
 
-/// The headers GenAuth's clients send, for CORS.
-pub const REQUEST_HEADERS: [&str; 4] = ["x-genauth-app-id", "x-genauth-request-from", "x-genauth-sdk-version", "x-genauth-lang"];
+/// The headers GenAuth's clients send, for CORS: GenAuth's SDKs say `x-genauth-*`, the npm
+/// `authing-node-sdk` (its Authing predecessor) `x-authing-app-id`.
+pub const REQUEST_HEADERS: [&str; 5] = ["x-genauth-app-id", "x-authing-app-id", "x-genauth-request-from", "x-genauth-sdk-version", "x-genauth-lang"];
+
+/// The application's id names the app each authentication call is for: GenAuth's SDKs send
+/// `x-genauth-app-id` (PyPI `genauth`, GenAuth's Node SDK source), Authing's npm SDK
+/// `x-authing-app-id`; the stand-in takes either (that the service does is inferred) and refuses
+/// a call with neither. Any id names the stand-in's one application.
+async fn require_app_id(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let named = ["x-genauth-app-id", "x-authing-app-id"]
+        .iter()
+        .any(|name| request.headers().get(*name).and_then(|v| v.to_str().ok()).is_some_and(|v| !v.trim().is_empty()));
+    if !named {
+        return GenAuthError::invalid("The app id is required (x-genauth-app-id)").into_response();
+    }
+    next.run(request).await
+}
 
 /// A JSON body; anything else is GenAuth's 400, never a panic or an echo of the body.
 fn json_body<T: DeserializeOwned>(body: &Bytes) -> GenAuthResult<T> {

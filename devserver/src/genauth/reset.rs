@@ -12,6 +12,7 @@ use super::error::{api_code, ok, GenAuthError, GenAuthResult};
 use super::json_body;
 use crate::db::Mail;
 use crate::emailed_code::Policy;
+use crate::ratelimit::{guarded, Client, Guess};
 use crate::state::AppState;
 use crate::validate;
 
@@ -69,14 +70,23 @@ struct VerifyParams {
     email_pass_code_payload: Option<EmailPassCode>,
 }
 
-async fn verify_request(State(state): State<AppState>, body: Bytes) -> GenAuthResult<Json<Value>> {
+/// A wrong code or reset token: what a guesser gets.
+fn wrong_guess(e: &GenAuthError) -> bool {
+    e.api_code() == Some(api_code::INVALID_CODE)
+}
+
+async fn verify_request(State(state): State<AppState>, client: Client, body: Bytes) -> GenAuthResult<Json<Value>> {
+    guarded(&state, Guess::Verify, &client, wrong_guess, async { verify_request_checked(&state, body) }).await
+}
+
+fn verify_request_checked(state: &AppState, body: Bytes) -> GenAuthResult<Json<Value>> {
     let p: VerifyParams = json_body(&body)?;
     if p.verify_method != "EMAIL_PASSCODE" {
         return Err(GenAuthError::invalid("The stand-in verifies EMAIL_PASSCODE only"));
     }
     let payload = p.email_pass_code_payload.ok_or_else(|| GenAuthError::invalid("emailPassCodePayload is required"))?;
     let email = validate::email(payload.email.as_deref().unwrap_or_default()).map_err(|_| GenAuthError::invalid("emailPassCodePayload.email must be an email address"))?;
-    let token = CODES.exchange(&state, &email, &payload.pass_code)?;
+    let token = CODES.exchange(state, &email, &payload.pass_code)?;
     let token = token.ok_or_else(|| GenAuthError::bad_request(api_code::INVALID_CODE, "The verification code is wrong or has expired"))?;
     Ok(ok(json!({"passwordResetToken": token, "tokenExpiresIn": CODES.token_seconds})))
 }
@@ -91,11 +101,15 @@ struct ResetParams {
 
 /// A password the policy refuses leaves the token usable; a good one spends it and ends every
 /// session of the user (inferred: the docs do not say).
-async fn reset_password(State(state): State<AppState>, body: Bytes) -> GenAuthResult<Json<Value>> {
+async fn reset_password(State(state): State<AppState>, client: Client, body: Bytes) -> GenAuthResult<Json<Value>> {
+    guarded(&state, Guess::Verify, &client, wrong_guess, reset_password_checked(&state, body)).await
+}
+
+async fn reset_password_checked(state: &AppState, body: Bytes) -> GenAuthResult<Json<Value>> {
     let p: ResetParams = json_body(&body)?;
-    let password = super::account::decrypt(&state, p.password_encrypt_type, p.password).await?;
+    let password = super::account::decrypt(state, p.password_encrypt_type, p.password).await?;
     let invalid = || GenAuthError::bad_request(api_code::INVALID_CODE, "The password reset token is invalid or has expired");
-    let user = CODES.holder(&state, &p.password_reset_token)?.ok_or_else(invalid)?;
-    CODES.spend(&state, &user, &p.password_reset_token, password, |_, _| Ok(())).await?.ok_or_else(invalid)?;
+    let user = CODES.holder(state, &p.password_reset_token)?.ok_or_else(invalid)?;
+    CODES.spend(state, &user, &p.password_reset_token, password, |_, _| Ok(())).await?.ok_or_else(invalid)?;
     Ok(ok(json!({"success": true})))
 }

@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users", get(users_index).post(users_create))
         .route("/admin/users/{id}", get(users_show).put(users_update).delete(users_delete))
         .route("/admin/generate_link", post(generate_link_create))
+        .route_layer(axum::middleware::from_fn(crate::guard::server_only))
 }
 
 fn user_not_found() -> ApiError {

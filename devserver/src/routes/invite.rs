@@ -13,7 +13,7 @@ use crate::state::AppState;
 use crate::{redirect, validate};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/invite", post(invite_create))
+    Router::new().route("/invite", post(invite_create)).route_layer(axum::middleware::from_fn(crate::guard::server_only))
 }
 
 #[derive(Deserialize)]

@@ -31,6 +31,9 @@ pub fn router() -> Router<AppState> {
         .merge(invite::router())
 }
 
+/// The paths a service_role key opens: no page of another origin may call them (`guard::server_only`).
+pub const SERVER_KEY_PATHS: [&str; 2] = ["/admin", "/invite"];
+
 /// The first segment of every GoTrue path served here (kept beside the router it describes).
 const API_ROOTS: [&str; 13] = [
     "/health", "/settings", "/signup", "/token", "/recover", "/verify", "/otp", "/user", "/reauthenticate", "/logout",

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use crate::db::{self, User};
 use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::extract::{parse_json, Query, RawBody};
+use crate::ratelimit::{guarded, Client, Guess};
 use crate::state::AppState;
 use crate::{crypto, password, tokens};
 
@@ -20,10 +21,13 @@ struct GrantQuery {
     grant_type: Option<String>,
 }
 
-async fn token_create(State(state): State<AppState>, Query(q): Query<GrantQuery>, RawBody(body): RawBody) -> ApiResult<Json<Value>> {
+async fn token_create(State(state): State<AppState>, client: Client, Query(q): Query<GrantQuery>, RawBody(body): RawBody) -> ApiResult<Json<Value>> {
     // GoTrue reads grant_type from the query and checks it before the body.
     match q.grant_type.as_deref() {
-        Some("password") => password_grant(&state, parse_json(&body)?).await,
+        Some("password") => {
+            let wrong = |e: &ApiError| e.code() == Some("invalid_credentials");
+            guarded(&state, Guess::SignIn, &client, wrong, async { password_grant(&state, parse_json(&body)?).await }).await
+        }
         Some("refresh_token") => {
             let p: RefreshParams = parse_json(&body)?;
             match state.db.tx(|conn| refresh_grant(conn, &state, &p.refresh_token))? {

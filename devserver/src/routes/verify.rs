@@ -16,7 +16,7 @@ use url::Url;
 use crate::db::{self, TokenColumn, User};
 use crate::error::{ApiError, ApiResult, ErrorKind};
 use crate::extract::{JsonBody, Query};
-use crate::ratelimit::Client;
+use crate::ratelimit::{guarded, Client, Guess};
 use crate::state::AppState;
 use crate::{crypto, redirect, tokens, validate};
 
@@ -153,16 +153,8 @@ fn is_failed_guess(error: &ApiError) -> bool {
     error.code() == Some("otp_expired")
 }
 
-async fn verify_code(State(state): State<AppState>, Client(client): Client, JsonBody(p): JsonBody<VerifyParams>) -> ApiResult<Json<Value>> {
-    let limit = state.config.rate_limit_verify;
-    state.verify_limiter.check(&client, limit, state.now())?;
-    let result = verify_code_checked(&state, p);
-    if let Err(error) = &result {
-        if is_failed_guess(error) {
-            state.verify_limiter.take(&client, limit, state.now());
-        }
-    }
-    result
+async fn verify_code(State(state): State<AppState>, client: Client, JsonBody(p): JsonBody<VerifyParams>) -> ApiResult<Json<Value>> {
+    guarded(&state, Guess::Verify, &client, is_failed_guess, async { verify_code_checked(&state, p) }).await
 }
 
 fn verify_code_checked(state: &AppState, p: VerifyParams) -> ApiResult<Json<Value>> {

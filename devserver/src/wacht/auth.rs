@@ -8,11 +8,12 @@
 use axum::{extract::State, response::Response, routing::post, Router};
 use serde_json::json;
 
-use super::devsession::{issue, reply};
+use super::devsession::{issue, reply, Visitor};
 use super::error::{WachtError, WachtResult};
 use super::{ok, session_dto, Form};
 use crate::db::{self, Mail};
 use crate::emailed_code::Policy;
+use crate::ratelimit::{guarded, Client, Guess};
 use crate::state::AppState;
 use crate::{password, validate};
 
@@ -29,7 +30,17 @@ fn email_field(form: &Form) -> WachtResult<String> {
     validate::email(form.required("email")?).map_err(|_| WachtError::frontend(400, Some("BAD_REQUEST_BODY"), "email must be an email address"))
 }
 
-async fn sign_in(State(state): State<AppState>, form: Form) -> WachtResult<Response> {
+async fn sign_in(State(state): State<AppState>, client: Client, visitor: Visitor, form: Form) -> WachtResult<Response> {
+    let wrong = |e: &WachtError| e.code() == Some("INVALID_CREDENTIALS");
+    guarded(&state, Guess::SignIn, &client, wrong, sign_in_checked(&state, &visitor, form)).await
+}
+
+/// A wrong code or reset token: what a guesser gets.
+fn wrong_guess(e: &WachtError) -> bool {
+    e.code() == Some("INVALID_CODE")
+}
+
+async fn sign_in_checked(state: &AppState, visitor: &Visitor, form: Form) -> WachtResult<Response> {
     if form.required("strategy")? != "plain_email" {
         return Err(WachtError::frontend(400, Some("BAD_REQUEST_BODY"), "The stand-in signs in with the plain_email strategy only"));
     }
@@ -41,16 +52,20 @@ async fn sign_in(State(state): State<AppState>, form: Form) -> WachtResult<Respo
     let Some(mut user) = user.filter(|_| matches) else {
         return Err(WachtError::frontend(400, Some("INVALID_CREDENTIALS"), "Incorrect password. Please try again."));
     };
-    let (session, token) = state.db.tx(|conn| issue(conn, &state, &mut user))?;
-    Ok(reply(ok(session_dto(Some((&user, &session)), &session.id)), Some(token)))
+    let (dto, token) = state.db.tx(|conn| {
+        let (session, token) = issue(conn, state, &mut user, &visitor.bsid)?;
+        Ok((session_dto(conn, Some((&user, &session)), &visitor.bsid)?, token))
+    })?;
+    Ok(reply(ok(dto), Some(token)))
 }
 
 /// With the email: the code is emailed (the same answer for unknown addresses). With the email
 /// and `otp`: the reset token.
-async fn forgot_password(State(state): State<AppState>, form: Form) -> WachtResult<Response> {
+async fn forgot_password(State(state): State<AppState>, client: Client, form: Form) -> WachtResult<Response> {
     let email = email_field(&form)?;
     if let Some(otp) = form.get("otp") {
-        let token = CODES.exchange(&state, &email, otp)?.ok_or_else(WachtError::invalid_code)?;
+        let exchange = async { CODES.exchange(&state, &email, otp)?.ok_or_else(WachtError::invalid_code) };
+        let token = guarded(&state, Guess::Verify, &client, wrong_guess, exchange).await?;
         return Ok(reply(ok(json!({ "token": token })), None));
     }
     let now = state.now();
@@ -72,11 +87,21 @@ async fn forgot_password(State(state): State<AppState>, form: Form) -> WachtResu
 
 /// A password the policy refuses leaves the token usable; a good one spends it, ends every
 /// session of the user (inferred) and answers a new, signed-in one.
-async fn reset_password(State(state): State<AppState>, form: Form) -> WachtResult<Response> {
+async fn reset_password(State(state): State<AppState>, client: Client, visitor: Visitor, form: Form) -> WachtResult<Response> {
+    guarded(&state, Guess::Verify, &client, wrong_guess, reset_password_checked(&state, &visitor, form)).await
+}
+
+/// Signs the user in on the browser session that sent it (as Wacht does).
+async fn reset_password_checked(state: &AppState, visitor: &Visitor, form: Form) -> WachtResult<Response> {
     let token = form.required("token")?.to_string();
     let new_password = form.required("password")?.to_string();
-    let user = CODES.holder(&state, &token)?.ok_or_else(WachtError::invalid_code)?;
-    let spent = CODES.spend(&state, &user, &token, new_password, |conn, user| issue(conn, &state, user).map(|(session, t)| (user.clone(), session, t))).await?;
-    let (user, session, token) = spent.ok_or_else(WachtError::invalid_code)?;
-    Ok(reply(ok(session_dto(Some((&user, &session)), &session.id)), Some(token)))
+    let user = CODES.holder(state, &token)?.ok_or_else(WachtError::invalid_code)?;
+    let spent = CODES
+        .spend(state, &user, &token, new_password, |conn, user| {
+            let (session, token) = issue(conn, state, user, &visitor.bsid)?;
+            Ok((session_dto(conn, Some((user, &session)), &visitor.bsid)?, token))
+        })
+        .await?;
+    let (dto, token) = spent.ok_or_else(WachtError::invalid_code)?;
+    Ok(reply(ok(dto), Some(token)))
 }

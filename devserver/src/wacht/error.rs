@@ -42,6 +42,13 @@ impl WachtError {
     pub fn backend(status: u16, message: impl Into<String>) -> Self {
         WachtError::Backend { status, message: message.into() }
     }
+    /// The frontend API's error code, if any.
+    pub fn code(&self) -> Option<&'static str> {
+        match self {
+            WachtError::Frontend { code, .. } => *code,
+            WachtError::Backend { .. } => None,
+        }
+    }
 }
 
 /// The shared storage and password code speaks GoTrue's errors; here they become Wacht's

@@ -15,18 +15,19 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/me", get(me)).route("/me/update-password", post(update_password))
 }
 
-async fn me(visitor: Visitor) -> WachtResult<Response> {
-    let (user, _, renewed) = visitor.require()?;
-    Ok(reply(ok(current_user(&user)), renewed))
+async fn me(State(state): State<AppState>, visitor: Visitor) -> WachtResult<Response> {
+    let (user, _) = visitor.require()?;
+    let dto = state.db.tx(|conn| current_user(conn, &user))?;
+    Ok(reply(ok(dto), None))
 }
 
 async fn update_password(State(state): State<AppState>, visitor: Visitor, form: Form) -> WachtResult<Response> {
-    let (mut user, session, renewed) = visitor.require()?;
+    let (mut user, session) = visitor.require()?;
     let current = form.required("current_password")?.to_string();
     let new_password = form.required("new_password")?.to_string();
     if !password::verify(current, user.encrypted_password.clone(), state.config.bcrypt_cost).await? {
         return Err(WachtError::frontend(400, Some("INVALID_CREDENTIALS"), "Incorrect password. Please try again."));
     }
-    password::change(&state, &mut user, &session, new_password, |_, _| Ok(())).await?;
-    Ok(reply(ok(json!({})), renewed))
+    password::change(&state, &mut user, Some(&session), new_password, |_, _| Ok(())).await?;
+    Ok(reply(ok(json!({})), None))
 }

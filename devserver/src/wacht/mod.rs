@@ -14,6 +14,7 @@
 mod auth;
 mod devsession;
 mod error;
+mod ids;
 mod me;
 mod session;
 mod users;
@@ -22,15 +23,25 @@ use axum::extract::{FromRequest, Multipart, Request};
 use axum::Router;
 use serde_json::{json, Value};
 
+use rusqlite::Connection;
+
 use crate::config::Config;
 use crate::db::{rfc3339, Session, User};
+use crate::error::ApiResult;
 use crate::state::AppState;
 use error::{WachtError, WachtResult};
 
 pub use devsession::SESSION_HEADER;
 
-pub fn router() -> Router<AppState> {
-    Router::new().merge(auth::router()).merge(me::router()).merge(session::router()).merge(users::router())
+/// The backend API's paths (its API key opens them): no page of another origin may call them
+/// (`guard::server_only`).
+pub const SERVER_KEY_PATHS: [&str; 1] = ["/users"];
+
+/// The frontend API behind Wacht's prelude (every answer can carry the browser session's
+/// token), and the backend API beside it.
+pub fn router(state: &AppState) -> Router<AppState> {
+    let frontend = Router::new().merge(auth::router()).merge(me::router()).merge(session::router());
+    frontend.layer(axum::middleware::from_fn_with_state(state.clone(), devsession::prelude)).merge(users::router())
 }
 
 /// The backend API's key on this devserver (printed at start-up), derived from the JWT secret.
@@ -70,11 +81,10 @@ impl FromRequest<AppState> for Form {
     }
 }
 
-/// Wacht's `CurrentUser` (the fields the password lifecycle touches). Wacht's ids are 64-bit
-/// integers; the stand-in's are the devserver's UUIDs.
-fn current_user(user: &User) -> Value {
-    json!({
-        "id": user.id,
+/// Wacht's `CurrentUser` (the fields the password lifecycle touches), with Wacht's kind of id.
+fn current_user(conn: &Connection, user: &User) -> ApiResult<Value> {
+    Ok(json!({
+        "id": ids::wacht_id(conn, &user.id)?,
         "first_name": "",
         "last_name": "",
         "username": null,
@@ -82,13 +92,16 @@ fn current_user(user: &User) -> Value {
         "has_password": user.encrypted_password.is_some(),
         "created_at": rfc3339(user.created_at),
         "updated_at": rfc3339(user.updated_at),
-    })
+    }))
 }
 
-/// Wacht's `Session`: the browser's session with its active sign-in, or none.
-fn session_dto(session: Option<(&User, &Session)>, id: &str) -> Value {
-    let signin = session.map(|(user, s)| json!({"id": s.id, "user_id": user.id, "user": current_user(user), "lastActiveAt": rfc3339(s.created_at)}));
-    json!({"id": id, "active_signin": signin, "signins": signin.iter().collect::<Vec<_>>(), "signin_attempts": []})
+/// Wacht's `Session`: the browser's session (`id`) with its active sign-in, or none.
+fn session_dto(conn: &Connection, session: Option<(&User, &Session)>, id: &str) -> ApiResult<Value> {
+    let signin = match session {
+        Some((user, s)) => Some(json!({"id": s.id, "user_id": ids::wacht_id(conn, &user.id)?, "user": current_user(conn, user)?, "lastActiveAt": rfc3339(s.created_at)})),
+        None => None,
+    };
+    Ok(json!({"id": id, "active_signin": signin, "signins": signin.iter().collect::<Vec<_>>(), "signin_attempts": []}))
 }
 
 /// A successful answer, in the frontend API's envelope.

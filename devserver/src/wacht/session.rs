@@ -3,7 +3,7 @@
 
 use axum::{extract::State, response::Response, routing::{get, post}, Router};
 
-use super::devsession::{reply, Visitor};
+use super::devsession::{anonymous, reply, Visitor};
 use super::error::WachtResult;
 use super::{ok, session_dto};
 use crate::db;
@@ -13,13 +13,16 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/session", get(current)).route("/session/sign-out", post(sign_out))
 }
 
-async fn current(visitor: Visitor) -> WachtResult<Response> {
-    let (user, session, renewed) = visitor.require()?;
-    Ok(reply(ok(session_dto(Some((&user, &session)), &session.id)), renewed))
+async fn current(State(state): State<AppState>, visitor: Visitor) -> WachtResult<Response> {
+    let (user, session) = visitor.require()?;
+    let dto = state.db.tx(|conn| session_dto(conn, Some((&user, &session)), &visitor.bsid))?;
+    Ok(reply(ok(dto), None))
 }
 
+/// The sign-in ends; the browser session goes on, with a token that names no sign-in.
 async fn sign_out(State(state): State<AppState>, visitor: Visitor) -> WachtResult<Response> {
-    let (_, session, renewed) = visitor.require()?;
+    let (_, session) = visitor.require()?;
     state.db.tx(|conn| db::delete_session(conn, &session.id))?;
-    Ok(reply(ok(session_dto(None, &session.id)), renewed))
+    let dto = state.db.tx(|conn| session_dto(conn, None, &visitor.bsid))?;
+    Ok(reply(ok(dto), Some(anonymous(&state, &visitor.bsid))))
 }

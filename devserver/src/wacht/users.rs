@@ -1,4 +1,5 @@
-//! The backend API's `PATCH /users/{id}/password` with `Authorization: Bearer <API key>` and a
+//! The backend API's `PATCH /users/{id}/password` (`id`: the user's Wacht id, a 64-bit integer)
+//! with `Authorization: Bearer <API key>` and a
 //! JSON `{new_password, skip_password_check}` (confirmed): the deployment's policy applies unless
 //! skipped ("Validation failed: password: …", 400); every session of the user ends (inferred:
 //! GoTrue's admin set does the same); the answer has no value.
@@ -19,7 +20,7 @@ use crate::state::AppState;
 use crate::{crypto, password};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/users/{user_id}/password", patch(update_password))
+    Router::new().route("/users/{user_id}/password", patch(update_password)).route_layer(axum::middleware::from_fn(crate::guard::server_only))
 }
 
 #[derive(Deserialize)]
@@ -42,7 +43,8 @@ async fn update_password(State(state): State<AppState>, Path(user_id): Path<Stri
     }
     let hash = password::hash(p.new_password, state.config.bcrypt_cost).await.map_err(|_| WachtError::backend(500, "Internal server error"))?;
     let found = state.db.tx(|conn| {
-        let Some(mut user) = db::find_user_by_id(conn, &user_id)? else { return Ok(false) };
+        let Some(id) = super::ids::user_id(conn, &user_id)? else { return Ok(false) };
+        let Some(mut user) = db::find_user_by_id(conn, &id)? else { return Ok(false) };
         user.set_password(hash);
         user.updated_at = state.now();
         db::save_user(conn, &user)?;

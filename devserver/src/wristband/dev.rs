@@ -20,6 +20,7 @@ use super::{stored, EMAIL_AUTH_CODE, PASSWORD_RESET_CODE};
 use crate::db::{self, Mail, Session};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
+use crate::ratelimit::{guarded, Client, Guess};
 use crate::state::AppState;
 use crate::{crypto, password, validate};
 
@@ -36,7 +37,13 @@ struct LoginParams {
     password: String,
 }
 
-async fn login(State(state): State<AppState>, JsonBody(p): JsonBody<LoginParams>) -> ApiResult<Json<Value>> {
+/// The hosted login page is a sign-in route like any other: failures are limited per client.
+async fn login(State(state): State<AppState>, client: Client, JsonBody(p): JsonBody<LoginParams>) -> ApiResult<Json<Value>> {
+    let wrong = |e: &ApiError| e.code() == Some("invalid_credentials");
+    guarded(&state, Guess::SignIn, &client, wrong, login_checked(&state, p)).await
+}
+
+async fn login_checked(state: &AppState, p: LoginParams) -> ApiResult<Json<Value>> {
     let email = validate::email(&p.email)?;
     let user = state.db.tx(|conn| db::find_user_by_email(conn, &email))?;
     let matches = password::verify(p.password, user.as_ref().and_then(|u| u.encrypted_password.clone()), state.config.bcrypt_cost).await?;
@@ -51,7 +58,7 @@ async fn login(State(state): State<AppState>, JsonBody(p): JsonBody<LoginParams>
         db::insert_refresh_token(conn, &refresh, &session.id, None, now)?;
         user.last_sign_in_at = Some(now);
         db::save_user(conn, &user)?;
-        Ok(token_set(&state, &user, &session, Some(&refresh)))
+        Ok(token_set(state, &user, &session, Some(&refresh)))
     })?;
     Ok(Json(set))
 }

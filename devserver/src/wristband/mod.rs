@@ -26,7 +26,7 @@ use axum::{
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::db::{Session, User};
+use crate::db::User;
 use crate::state::AppState;
 use error::{WristbandError, WristbandResult};
 
@@ -68,7 +68,6 @@ fn userinfo(user: &User) -> Value {
 /// The caller of a user API: `Authorization: Bearer <access token>` of a live session.
 struct Caller {
     user: User,
-    session: Session,
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -79,7 +78,7 @@ impl FromRequestParts<AppState> for Caller {
         let token = raw.strip_prefix("Bearer ").unwrap_or_default().trim();
         let unauthorized = || WristbandError::base(401, "unauthorized", "The access token is missing, invalid or expired");
         let found = crate::tokens::live_session(state, token)?;
-        let (user, session) = found.ok_or_else(unauthorized)?;
-        Ok(Caller { user, session })
+        let (user, _) = found.ok_or_else(unauthorized)?;
+        Ok(Caller { user })
     }
 }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::error::{WristbandError, WristbandResult};
 use super::{json_body, stored, CODE_SECONDS, EMAIL_AUTH_CODE, LINK_SECONDS, PASSWORD_RESET_CODE, REQUEST_CODE};
 use crate::db::{self, Mail, TokenColumn, User};
+use crate::ratelimit::{guarded, Client, Guess};
 use crate::state::AppState;
 use crate::{crypto, password};
 
@@ -96,11 +97,20 @@ fn holder(state: &AppState, form: &Form) -> WristbandResult<(User, String)> {
     }
 }
 
-async fn reset_password(State(state): State<AppState>, body: Bytes) -> WristbandResult<StatusCode> {
+/// A credential that is wrong, used or expired: what a guesser gets.
+fn wrong_guess(e: &WristbandError) -> bool {
+    matches!(e, WristbandError::Violation { code, .. } if code.starts_with("invalid_") && *code != "invalid_password" || code.starts_with("expired_"))
+}
+
+async fn reset_password(State(state): State<AppState>, client: Client, body: Bytes) -> WristbandResult<StatusCode> {
+    guarded(&state, Guess::Verify, &client, wrong_guess, reset_password_checked(&state, body)).await
+}
+
+async fn reset_password_checked(state: &AppState, body: Bytes) -> WristbandResult<StatusCode> {
     let p: ResetParams = json_body(&body)?;
     let form = form(&p)?;
     let new_password = p.password.clone().filter(|p| !p.is_empty()).ok_or_else(|| WristbandError::violation("password", "required"))?;
-    let (user, value) = holder(&state, &form)?;
+    let (user, value) = holder(state, &form)?;
     password::check_strength(&state.config, &new_password)?;
     let hash = password::hash(new_password, state.config.bcrypt_cost).await?;
     let now = state.now();

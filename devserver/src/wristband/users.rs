@@ -1,6 +1,7 @@
 //! `POST /api/v1/change-password` with the user's access token: `{userId, currentPassword,
 //! newPassword}` (confirmed). The current password is checked, the token must be the user's own,
-//! and the change keeps this session and ends the user's others (inferred).
+//! and the change revokes every session and refresh token of the user, the caller's too
+//! (docs.wristband.dev, Change Password: confirmed).
 
 use axum::{body::Bytes, extract::State, http::StatusCode, routing::post, Router};
 use serde::Deserialize;
@@ -26,7 +27,7 @@ struct ChangeParams {
 
 async fn change_password(State(state): State<AppState>, caller: Caller, body: Bytes) -> WristbandResult<StatusCode> {
     let p: ChangeParams = json_body(&body)?;
-    let Caller { mut user, session } = caller;
+    let Caller { mut user } = caller;
     if p.user_id != user.id {
         return Err(WristbandError::base(403, "forbidden", "The token does not allow changing this user's password"));
     }
@@ -34,7 +35,9 @@ async fn change_password(State(state): State<AppState>, caller: Caller, body: By
         return Err(WristbandError::violation("currentPassword", "invalid_password"));
     }
     let now = state.now();
-    password::change(&state, &mut user, &session, p.new_password, |conn, user| db::insert_mail(conn, &password_updated(&user.email, now)))
+    // Every session and refresh token of the user ends, this one too (Wristband's API reference,
+    // Change Password).
+    password::change(&state, &mut user, None, p.new_password, |conn, user| db::insert_mail(conn, &password_updated(&user.email, now)))
         .await
         // The policy's refusal names this endpoint's field.
         .map_err(|e| WristbandError::from(e).on_field("newPassword"))?;

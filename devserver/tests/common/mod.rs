@@ -67,11 +67,24 @@ impl Server {
     }
 
     pub async fn raw(&self, method: Method, uri: &str, headers: &[(&str, &str)], body: impl Into<Body>) -> Reply {
+        self.send(None, method, uri, headers, body.into()).await
+    }
+
+    /// As [`Self::raw`], from a socket peer at `peer` (requests made in-process have none).
+    pub async fn raw_from(&self, peer: &str, method: Method, uri: &str, headers: &[(&str, &str)], body: impl Into<Body>) -> Reply {
+        self.send(Some(peer.parse().expect("a socket address")), method, uri, headers, body.into()).await
+    }
+
+    async fn send(&self, peer: Option<std::net::SocketAddr>, method: Method, uri: &str, headers: &[(&str, &str)], body: Body) -> Reply {
         let mut request = Request::builder().method(method).uri(uri);
         for (k, v) in headers {
             request = request.header(*k, *v);
         }
-        let response = self.router.clone().oneshot(request.body(body.into()).unwrap()).await.unwrap();
+        let mut request = request.body(body).unwrap();
+        if let Some(peer) = peer {
+            request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+        }
+        let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();

@@ -10,7 +10,17 @@ onMailerRecordPasswordResetSend((e) => {
   // No e.next(): nothing is sent (no SMTP server here).
 });
 
+// Guarded like the devserver's /_dev/ (its reset tokens are credentials): only this machine, and
+// no page of another origin than a loopback one. (Handlers run in their own scope: all inline.)
 routerAdd("GET", "/_mailbox/{email}", (e) => {
+  const peer = e.remoteIP();
+  if (peer !== "127.0.0.1" && peer !== "::1") {
+    return e.json(403, { message: "The mailbox answers this machine only" });
+  }
+  const origin = e.request.header.get("Origin");
+  if (origin && !/^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(origin)) {
+    return e.json(403, { message: "The mailbox answers loopback pages only" });
+  }
   const kept = $app.store().get("reset:" + e.request.pathValue("email"));
   return e.json(200, kept ? [JSON.parse(kept)] : []);
 });
