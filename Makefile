@@ -23,15 +23,13 @@ test: setup
 	$(MAKE) --no-print-directory test-lint test-rust test-docs test-conformance test-package test-matrix test-runtimes test-wasm test-e2e test-platforms test-examples
 
 # Clippy, warnings as errors, natively (client and devserver) and for wasm32: the Rust API (the
-# default features), the npm package's facades with their wasm tests, each platform's entry.
+# default features) with its wasm tests, and each npm entry's boundary (scripts/entries.mjs).
 test-lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --all-targets -- -D warnings
-	cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --all-targets --features client,admin -- -D warnings
-	for platform in firebase pocketbase genauth wristband wacht; do \
-	  cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --no-default-features --features client,$$platform -- -D warnings || exit 1; \
+	node --input-type=module -e "import { entries } from './scripts/entries.mjs'; for (const e of entries) console.log(e.features);" | while read -r features; do \
+	  cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --no-default-features --features $$features -- -D warnings || exit 1; \
 	done
-	cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --no-default-features --features wacht-admin -- -D warnings
 
 test-rust:
 	cargo test --workspace
@@ -61,12 +59,11 @@ test-matrix: devserver pkg
 test-runtimes: devserver pkg
 	node --test tests/runtimes/
 
-# wasm-pack finds wasm-opt (npm binaryen) and wasm-bindgen-test-runner on PATH. The npm
-# facades (web, node) and the Rust API (rust_api) in headless Chromium and Node.
+# wasm-pack finds wasm-opt (npm binaryen) and wasm-bindgen-test-runner on PATH. The Rust API
+# (rust_api) in headless Chromium; the npm package is tested as built (tests/package, tests/e2e).
 test-wasm: devserver
 	PATH="$$PWD/node_modules/.bin:$$PATH" CHROMEDRIVER=/usr/bin/chromedriver \
-	  scripts/with-devserver.sh wasm-pack test --headless --chrome -- --test web --test rust_api --features client,admin
-	PATH="$$PWD/node_modules/.bin:$$PATH" scripts/with-devserver.sh wasm-pack test --node -- --test node --features client,admin
+	  scripts/with-devserver.sh wasm-pack test --headless --chrome -- --test rust_api
 
 ## The platform contract against the real servers (Firebase Auth emulator, PocketBase) and the
 ## devserver's GenAuth, Wristband and Wacht stand-ins, in Node and in headless Chromium, through a

@@ -1,45 +1,35 @@
-// Adds pkg-template/ to the wasm builds in pkg/, minifies every JavaScript file (esbuild, as the
+// Adds the JavaScript host and types of pkg-template/ to the wasm builds in pkg/, writes each
+// entry's loaders and types and the package.json, minifies every JavaScript file (esbuild, as the
 // auth-js and Firebase figures are), checks the result with `npm pack --dry-run`, and prints the
-// size a browser user ships (wasm + JS glue + entry), raw and gzipped.
+// size a browser user ships (wasm + glue + host + entry), raw and gzipped.
 import { readFileSync, writeFileSync, copyFileSync, readdirSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { transformSync } from 'esbuild';
 import { shippedFiles } from './shipped-files.mjs';
-import { entries, entryFiles, entrySources } from './entries.mjs';
+import { entries, entryFiles, entrySources, entryTypes } from './entries.mjs';
 
 const cargo = readFileSync('Cargo.toml', 'utf8');
 const version = cargo.match(/^version = "([^"]+)"/m)[1];
 const license = cargo.match(/^license = "([^"]+)"/m)[1];
 
-for (const file of readdirSync('pkg-template')) {
-  if (file !== 'package.json') copyFileSync(`pkg-template/${file}`, `pkg/${file}`);
-}
+const templates = readdirSync('pkg-template').filter((file) => file !== 'package.json');
+for (const file of templates) copyFileSync(`pkg-template/${file}`, `pkg/${file}`);
 // The entries' loaders and types, and the package's `exports` and `files`.
 const manifest = JSON.parse(readFileSync('pkg-template/package.json', 'utf8'));
 const exportsMap = {};
-const files = ['auth-error.js', 'snippets/', 'README.md'];
+const files = [...templates];
 const sideEffects = [];
 for (const entry of entries) {
   const names = entryFiles(entry);
   const sources = entrySources(entry);
   for (const kind of ['browser', 'node', 'workerd']) writeFileSync(`pkg/${names[kind]}`, sources[kind]);
-  if (entry.name) {
-    // The main entry's types are pkg-template/index.d.ts (it declares AuthError).
-    const types = entry.features === 'wacht-admin'
-      ? ['WachtAdminClientOptions', 'AuthErrorCode']
-      : entry.exports.includes('AdminClient')
-      ? ['AdminClientOptions', 'CreateUserRequest', 'GeneratedRecoveryLink', 'User', 'AuthErrorCode']
-      : ['AuthClientOptions', 'ClientOptions', 'PlatformOptions', 'StorageKind', 'StorageLike', 'PasswordResetRequest', 'VerifyOtpRequest',
-         'UpdatePasswordRequest', 'SetSessionRequest', 'SignInRequest', 'SignOutOptions', 'HandleRedirectOptions', 'Session', 'User', 'RecoveryLink', 'AuthEvent',
-         'AuthChangeCallback', 'AuthErrorCode'];
-    writeFileSync(`pkg/${names.types}`, `export { ${entry.exports.join(', ')} } from './${entry.glue}.js';\nexport type { ${types.join(', ')} } from './${entry.glue}.js';\nexport { AuthError } from './index.js';\n`);
-  }
+  writeFileSync(`pkg/${names.types}`, entryTypes(entry));
   const conditions = { types: `./${names.types}`, workerd: `./${names.workerd}`, deno: `./${names.browser}`, bun: `./${names.node}`, node: `./${names.node}`, default: `./${names.browser}` };
   const subpath = entry.subpath ?? entry.name;
   exportsMap[subpath ? `./${subpath}` : '.'] = conditions;
-  files.push(names.browser, names.node, names.workerd, names.types, `${entry.glue}.js`, `${entry.glue}.d.ts`, `${entry.glue}_bg.wasm`, `${entry.glue}_bg.wasm.d.ts`);
+  files.push(names.browser, names.node, names.workerd, names.types, `${entry.glue}.js`, `${entry.glue}_bg.wasm`);
   sideEffects.push(`./${names.browser}`, `./${names.node}`, `./${names.workerd}`);
 }
 exportsMap['./wasm'] = './wasm_auth_client_bg.wasm';
@@ -47,7 +37,7 @@ exportsMap['./package.json'] = './package.json';
 writeFileSync('pkg/package.json', JSON.stringify({ name: manifest.name, version, license, ...manifest, exports: exportsMap, files, sideEffects }, null, 2) + '\n');
 
 // Minified in place: whitespace, comments and local names only (exports, import paths and
-// property names — which wasm-bindgen's imports object relies on — stay as they are).
+// property names — which the glue's imports object relies on — stay as they are).
 for (const file of readdirSync('pkg', { recursive: true }).filter((f) => f.endsWith('.js'))) {
   const target = path.join('pkg', file);
   const { code } = transformSync(readFileSync(target, 'utf8'), { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' });
@@ -67,4 +57,4 @@ for (const file of shippedFiles('pkg')) {
   gzip += gzipSync(bytes, { level: 9 }).length;
 }
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-console.log(`pkg/: browser entry (wasm + JS glue + entry) = ${kb(raw)} raw, ${kb(gzip)} gzip -9`);
+console.log(`pkg/: browser entry (wasm + glue + host + entry) = ${kb(raw)} raw, ${kb(gzip)} gzip -9`);

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Builds the publishable npm package into pkg/, one wasm per entry of scripts/entries.mjs (the
-# GoTrue AuthClient for the main entry, one per further platform, GoTrue's AdminClient).
-# Each: cargo on the pinned nightly (scripts/shipped-toolchain) with std rebuilt for size and
-# panics that abort at once, then wasm-bindgen and wasm-opt (npm binaryen 132: Debian's 108
-# corrupts current wasm-bindgen output), then short names for what wasm and glue share
-# (scripts/shorten-names.mjs). Then the entries, types and package.json from
+# GoTrue AuthClient for the main entry, one per further platform, the AdminClients), each with
+# `wasm-pack build`: the pinned nightly (scripts/shipped-toolchain) with std rebuilt for size and
+# panics that abort at once, the entry's features, and wasm-opt as Cargo.toml's
+# [package.metadata.wasm-pack.profile.release] says (npm binaryen 132 first on PATH: Debian's 108
+# corrupts current wasm-bindgen output). Then short names for what wasm and glue share
+# (scripts/shorten-names.mjs), and the JavaScript host, entries, types and package.json from
 # pkg-template/, every JS file minified (scripts/assemble-pkg.mjs). `cargo test` stays on stable.
+# `--mode force`: the nightly has no prebuilt wasm32 std to install (std is built here), so
+# wasm-pack must not try to add the target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -17,18 +20,14 @@ mkdir -p pkg "$out"
 # Size levers (README, "Package and build"): no panic machinery, no Debug formatting or
 # location strings in the binary, std built with optimize_for_size.
 export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none"
-WASM_OPT=(-Oz --low-memory-unused --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
-  --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug --strip-producers --strip-target-features)
+export RUSTUP_TOOLCHAIN=$toolchain CARGO_TARGET_DIR=target/shipped
 
-build() { # <out-name> <cargo feature>
-  local name=$1 feature=$2
-  RUSTUP_TOOLCHAIN=$toolchain cargo build --quiet --release --lib --target wasm32-unknown-unknown --target-dir target/shipped \
-    --no-default-features --features "$feature" -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
-  wasm-bindgen target/shipped/wasm32-unknown-unknown/release/wasm_auth_client.wasm --target web --out-dir "$out/$name" --out-name "$name"
-  wasm-opt "${WASM_OPT[@]}" "$out/$name/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
-  node scripts/shorten-names.mjs "pkg/${name}_bg.wasm" "$out/$name/$name.js" "$out/$name/$name.d.ts" "$out/$name/${name}_bg.wasm.d.ts"
-  cp "$out/$name/$name.js" "$out/$name/$name.d.ts" "$out/$name/${name}_bg.wasm.d.ts" pkg/
-  cp -r "$out/$name/snippets" pkg/
+build() { # <out-name> <cargo features>
+  local name=$1 features=$2
+  wasm-pack --quiet build --mode force --target web --release --no-typescript --no-pack --out-dir "$out/$name" --out-name "$name" -- \
+    --no-default-features --features "$features" -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
+  node scripts/shorten-names.mjs "$out/$name/${name}_bg.wasm" "$out/$name/$name.js"
+  cp "$out/$name/$name.js" "$out/$name/${name}_bg.wasm" pkg/
 }
 while read -r name features; do
   build "$name" "$features"

@@ -1,6 +1,7 @@
 // Shortens the names the wasm and its JS glue share: wasm-bindgen names every import after its
 // Rust path plus a 16-digit hash (`__wbg_fetch_a1b2c3d4e5f60718`), closure shims after whole
-// mangled signatures (hundreds of characters), and the import module after the glue's file. All
+// mangled signatures (hundreds of characters), and the import module after the glue's file (the
+// host's own module, `./host.js`, and its names stay: the glue imports them by name). All
 // of that is shipped twice, in the wasm and in the glue, and the hashes do not compress. Both
 // sides are rewritten together: the wasm's import and export sections, and every whole-token
 // occurrence in the glue and its type files. Names the glue exports to users stay as they are.
@@ -104,9 +105,12 @@ let counter = 0;
 const fresh = () => `_w${(counter++).toString(36)}`;
 const imports = sections.find((s) => s.id === 2)?.entries ?? [];
 const exports = sections.find((s) => s.id === 7)?.entries ?? [];
-const modules = [...new Set(imports.map((e) => e.module))];
+// Only wasm-bindgen's own import module (the glue's shims): imports straight from another
+// module (the host's `./host.js`) are named by that module's exports.
+const own = (module) => module.endsWith('_bg.js');
+const modules = [...new Set(imports.map((e) => e.module))].filter(own);
 for (const entry of imports) {
-  if (!renames.has(entry.field)) renames.set(entry.field, fresh());
+  if (own(entry.module) && !renames.has(entry.field)) renames.set(entry.field, fresh());
 }
 for (const entry of exports) {
   if (!published.has(entry.field) && !renames.has(entry.field)) renames.set(entry.field, fresh());
@@ -138,7 +142,7 @@ const out = [wasm.subarray(0, 8)];
 for (const section of sections) {
   let body;
   if (section.id === 2) {
-    body = Buffer.concat([uleb(section.entries.length), ...section.entries.flatMap((e) => [encodeName(modules.includes(e.module) ? 'm' : e.module), encodeName(renames.get(e.field) ?? e.field), e.desc])]);
+    body = Buffer.concat([uleb(section.entries.length), ...section.entries.flatMap((e) => [encodeName(modules.includes(e.module) ? 'm' : e.module), encodeName((own(e.module) && renames.get(e.field)) || e.field), e.desc])]);
   } else if (section.id === 7) {
     body = Buffer.concat([uleb(section.entries.length), ...section.entries.flatMap((e) => [encodeName(renames.get(e.field) ?? e.field), e.desc])]);
   } else {

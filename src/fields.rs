@@ -44,6 +44,11 @@ impl Fields {
         }
     }
 
+    /// A member as it is, if present.
+    pub fn raw(&self, key: &str) -> Option<&JsonValue> {
+        self.0.get(key)
+    }
+
     /// A required string member.
     pub fn string(&self, key: &str) -> Result<String> {
         self.optional_string(key)?.ok_or_else(|| AuthError::invalid_input(key, "is required"))
@@ -55,6 +60,22 @@ impl Fields {
             None | Some(JsonValue::Null) => Ok(None),
             Some(n @ JsonValue::Number(_)) => Ok(n.as_f64()),
             Some(_) => Err(AuthError::invalid_input(key, "must be a number")),
+        }
+    }
+
+    /// A `Record<string, string>` member (header names and values, checked as such), as pairs;
+    /// empty when absent.
+    pub fn string_record(&self, key: &str) -> Result<Vec<(String, String)>> {
+        match self.0.get(key) {
+            None | Some(JsonValue::Null) => Ok(Vec::new()),
+            Some(JsonValue::Object(members)) => members
+                .iter()
+                .map(|(name, value)| match value {
+                    JsonValue::String(v) => crate::validate::header(key, name, v).map(|()| (name.clone(), v.clone())),
+                    _ => Err(AuthError::invalid_input(key, "values must be strings")),
+                })
+                .collect(),
+            Some(_) => Err(AuthError::invalid_input(key, "must be an object")),
         }
     }
 

@@ -147,7 +147,8 @@ impl JsonValue {
     }
 }
 
-fn push_decimal(out: &mut String, mut n: u64) {
+/// `n` in decimal digits (no formatting machinery).
+pub(crate) fn push_decimal(out: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut len = 0;
     loop {

@@ -3,13 +3,14 @@
 //! Auth/GoTrue, Firebase, PocketBase, GenAuth, Wristband, Wacht), compiled to WebAssembly.
 //!
 //! **From Rust** (Leptos, Dioxus, Yew; wasm32, feature `rust`, on by default): `AuthClient`
-//! and its typed requests and results — see the `client` module (documented for wasm32). The npm package's
-//! JavaScript facades are built from the same core (`js`, feature `client`).
+//! and its typed requests and results — see the `client` module (documented for wasm32). The npm
+//! package is built from the same core (`npm`, feature `client`), its host in JavaScript.
 //!
 //! Layers, each calling only downward:
-//! - `client` (wasm only, feature `rust`): the typed Rust API; `js` (wasm only): the
-//!   `AuthClient` and `AdminClient` JavaScript facades, and the host: `fetch`, timers, Web
-//!   Storage, the clock. Facades convert types; the behaviour lives below.
+//! - `client` (wasm only, feature `rust`): the typed Rust API and its Rust host (gloo-net,
+//!   web-sys); `npm` (wasm only, features `client`/`admin`): the npm package's boundary — a few
+//!   synchronous exports over strings that a small JavaScript host (`pkg-template/host.js`)
+//!   drives, performing every effect. Both convert types; the behaviour lives below.
 //! - [`core`]: session state, refresh (single flight through [`flight`]), storage writes and
 //!   events; [`admin`]: the service-key calls. Both generic over the protocol.
 //! - [`backend`]: what the core needs from an auth server; [`api`]: the GoTrue wire protocol
@@ -36,6 +37,7 @@ pub mod need;
 pub mod link;
 pub mod pkce;
 pub mod pocketbase;
+mod random;
 pub mod session;
 #[cfg(feature = "serde")]
 mod serde_impls;
@@ -46,22 +48,14 @@ pub mod wire;
 pub mod wristband;
 
 #[cfg(all(target_arch = "wasm32", any(feature = "client", feature = "admin", feature = "wacht-admin")))]
-mod js;
-#[cfg(target_arch = "wasm32")]
+mod npm;
+#[cfg(all(target_arch = "wasm32", feature = "rust"))]
 mod runtime;
 
 // The package's allocator: smaller than dlmalloc (README, "Package and build").
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-// The JavaScript facades, for wasm-bindgen tests (JavaScript sees them as `AuthClient` and
-// `AdminClient`); the Rust API's `AuthClient` is the typed one.
-#[doc(hidden)]
-#[cfg(all(target_arch = "wasm32", any(feature = "admin", feature = "wacht-admin")))]
-pub use js::AdminClient as JsAdminClient;
-#[doc(hidden)]
-#[cfg(all(target_arch = "wasm32", feature = "client"))]
-pub use js::AuthClient as JsAuthClient;
 
 #[cfg(all(target_arch = "wasm32", feature = "rust"))]
 pub mod client;
@@ -74,5 +68,3 @@ pub use link::RecoveryLink;
 pub use session::{Session, User};
 #[cfg(feature = "serde")]
 pub use session::PersistedSession;
-#[cfg(all(target_arch = "wasm32", any(feature = "client", feature = "admin", feature = "wacht-admin")))]
-pub use js::is_auth_error;

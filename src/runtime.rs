@@ -1,32 +1,38 @@
-//! The JavaScript runtime as both facades see it (the npm package's and the Rust API): the clock,
-//! randomness and the global object. wasm32 only.
+//! The JavaScript runtime as the Rust API sees it: the clock, randomness and the global object.
+//! wasm32 only (the npm package's host is JavaScript: `pkg-template/host.js`).
 
-#[cfg(any(feature = "client", feature = "rust"))]
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 
-#[cfg(any(feature = "client", feature = "rust"))]
 use crate::http::Host;
 
 /// The runtime's clock and randomness.
-#[cfg(any(feature = "client", feature = "rust"))]
 pub struct JsHost;
 
-#[cfg(any(feature = "client", feature = "rust"))]
 impl Host for JsHost {
     fn now(&self) -> f64 {
         js_sys::Date::now() / 1000.0
     }
 
     fn random_bytes(&self) -> Option<[u8; 64]> {
-        let crypto = global("crypto").filter(JsValue::is_object)?;
-        let fill: js_sys::Function = js_sys::Reflect::get(&crypto, &JsValue::from_str("getRandomValues")).ok()?.dyn_into().ok()?;
-        let array = js_sys::Uint8Array::new_with_length(64);
-        fill.call1(&crypto, &array).ok()?;
         let mut bytes = [0u8; 64];
-        array.copy_to(&mut bytes);
-        Some(bytes)
+        fill_random(&mut bytes).then_some(bytes)
     }
+}
+
+/// `crypto.getRandomValues` into `buf` (GenAuth's encryption, PKCE); false where there is none.
+pub fn fill_random(buf: &mut [u8]) -> bool {
+    let Some(crypto) = global("crypto").filter(JsValue::is_object) else { return false };
+    let Some(fill) = js_sys::Reflect::get(&crypto, &JsValue::from_str("getRandomValues")).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok()) else { return false };
+    // getRandomValues takes at most 65536 bytes at a time.
+    for chunk in buf.chunks_mut(65_536) {
+        let array = js_sys::Uint8Array::new_with_length(chunk.len() as u32);
+        if fill.call1(&crypto, &array).is_err() {
+            return false;
+        }
+        array.copy_to(chunk);
+    }
+    true
 }
 
 /// A property of the global object (`globalThis.name`), unless undefined or null. Browsers,
@@ -41,11 +47,4 @@ pub fn in_browser_document() -> bool {
     global("document").is_some_and(|d| d.is_object())
 }
 
-/// True in a browser's dedicated, shared or service worker: they run beside pages of the same
-/// origin and take their scripts from it. Server runtimes (workerd, Deno, Node, Bun) have no
-/// `importScripts`.
-#[cfg(any(feature = "admin", feature = "wacht-admin"))]
-pub fn in_browser_worker() -> bool {
-    global("WorkerGlobalScope").is_some() && global("importScripts").is_some_and(|f| f.is_function())
-}
 

@@ -91,7 +91,11 @@ impl PublicKey {
     /// The ciphertext GenAuth expects for `password`.
     pub fn encrypt(&self, password: &str) -> Result<String, AuthError> {
         let failed = || AuthError::new(ErrorCode::UnexpectedResponse, "The password could not be encrypted (no system randomness?)");
-        let mut rng = getrandom::SysRng;
+        // Asked first, so that the ciphers (whose generator cannot fail) never meet a failure.
+        if !crate::random::fill(&mut [0; 16]) {
+            return Err(failed());
+        }
+        let mut rng = crate::random::Randomness;
         match self {
             PublicKey::Rsa(key) => {
                 let mut rng = rand_core::UnwrapErr(rng);

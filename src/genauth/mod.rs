@@ -326,7 +326,7 @@ mod tests {
     fn passwords_are_encrypted_with_the_key_fetched_once() {
         use rsa::pkcs8::EncodePublicKey;
         use sm2::elliptic_curve::Generate;
-        let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
+        let mut rng = rand_core::UnwrapErr(crate::random::Randomness);
         let rsa_key = rsa::PrivateKey::new(&mut rng, 1024).expect("rsa key");
         let pem = rsa_key.to_public_key().to_public_key_pem(rsa::pkcs8::LineEnding::LF).expect("pem");
         let sm2_key = sm2::pke::DecryptingKey::new(sm2::SecretKey::generate_from_rng(&mut rng));

@@ -1,6 +1,8 @@
 // What only a real browser can show (headless Chromium): the address bar loses a link's
-// credentials before any request is made, AdminClient refuses to run in a Web Worker, and the
-// background refresh timer pauses while the tab is hidden.
+// credentials before any request is made, AdminClient refuses to run in a Web Worker or a page,
+// the background refresh timer pauses while the tab is hidden, and the browser's own storage:
+// sessionStorage by default with a reload restoring the user synchronously, localStorage when
+// asked, damaged records removed without a throw, the recovery flow across a reload.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -132,4 +134,111 @@ test('the background timer pauses while the tab is hidden and resumes when it is
     return steps;
   }, [email, heldTimers]);
   assert.deepEqual(steps, { hidden: 0, shown: [0], hiddenAgain: 0, event: 'TOKEN_REFRESHED' });
+});
+
+const PASSWORD = 'first-password-1';
+
+async function signUp() {
+  const email = freshEmail('web');
+  const response = await fetch(`${server.url}/signup`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+  assert.equal(response.status, 200);
+  return email;
+}
+
+test('sessionStorage by default, and a reload has the user at once', async () => {
+  const email = await signUp();
+  const seen = await page.evaluate(async ([email, password]) => {
+    const { AuthClient } = await import('/pkg/index.js');
+    const auth = new AuthClient({ url: location.origin, storageKey: 'default-test' });
+    await auth.signInWithEmail({ email, password });
+    const record = JSON.parse(sessionStorage.getItem('default-test'));
+    const reloaded = new AuthClient({ url: location.origin, storageKey: 'default-test' });
+    const cached = reloaded.getCachedUser()?.email;
+    await reloaded.signOut();
+    auth.free();
+    reloaded.free();
+    return { recordEmail: record.user.email, refresh: typeof record.refresh_token, local: localStorage.getItem('default-test'), cached, after: sessionStorage.getItem('default-test') };
+  }, [email, PASSWORD]);
+  assert.deepEqual(seen, { recordEmail: email, refresh: 'string', local: null, cached: email, after: null });
+});
+
+test('localStorage when asked', async () => {
+  const email = await signUp();
+  const seen = await page.evaluate(async ([email, password]) => {
+    const { AuthClient } = await import('/pkg/index.js');
+    const auth = new AuthClient({ url: location.origin, storageKey: 'local-test', storage: 'local', autoRefresh: false });
+    await auth.signInWithEmail({ email, password });
+    const during = { local: localStorage.getItem('local-test') !== null, session: sessionStorage.getItem('local-test') };
+    await auth.signOut();
+    auth.free();
+    return { ...during, after: localStorage.getItem('local-test') };
+  }, [email, PASSWORD]);
+  assert.deepEqual(seen, { local: true, session: null, after: null });
+});
+
+test('a damaged record is removed without a throw', async () => {
+  const seen = await page.evaluate(async () => {
+    const { AuthClient } = await import('/pkg/index.js');
+    const out = [];
+    for (const damaged of ['{"access_token":', '{}', '[1,2]', '{"access_token":"a","refresh_token":"r","expires_at":5,"user":{}}']) {
+      sessionStorage.setItem('damaged-test', damaged);
+      const auth = new AuthClient({ url: location.origin, storageKey: 'damaged-test', autoRefresh: false });
+      out.push([auth.getCachedUser(), sessionStorage.getItem('damaged-test')]);
+      auth.free();
+    }
+    return out;
+  });
+  assert.deepEqual(seen, [[null, null], [null, null], [null, null], [null, null]]);
+});
+
+test('the recovery flow across a reload: the address held in sessionStorage', async () => {
+  const email = await signUp();
+  const held = await page.evaluate(async (email) => {
+    const { AuthClient } = await import('/pkg/index.js');
+    const auth = new AuthClient({ url: location.origin, storageKey: 'flow-test', autoRefresh: false });
+    await auth.requestPasswordReset({ email });
+    auth.free();
+    return sessionStorage.getItem('flow-test:recovery-email');
+  }, email);
+  assert.equal(held, email);
+  const mail = (await server.dev.outbox(email)).at(-1);
+  const seen = await page.evaluate(async ([email, token]) => {
+    const { AuthClient } = await import('/pkg/index.js');
+    const reloaded = new AuthClient({ url: location.origin, storageKey: 'flow-test', autoRefresh: false });
+    const session = await reloaded.verifyOtp({ token, type: 'recovery' });
+    await reloaded.updatePassword({ password: 'second-password-2' });
+    const fresh = new AuthClient({ url: location.origin, storage: 'memory', autoRefresh: false });
+    const signedIn = await fresh.signInWithEmail({ email, password: 'second-password-2' });
+    await reloaded.signOut();
+    return [session.user.email, signedIn.user.email];
+  }, [email, mail.token]);
+  assert.deepEqual(seen, [email, email]);
+});
+
+test('errors before the network are AuthErrors, and no request is sent', async () => {
+  await server.dev.clearRequests();
+  const seen = await page.evaluate(async () => {
+    const { AuthClient, AuthError, isAuthError } = await import('/pkg/index.js');
+    const auth = new AuthClient({ url: location.origin, storage: 'memory', autoRefresh: false });
+    const first = await auth.updatePassword({ password: 'new-password-1' }).catch((e) => e);
+    const bad = await auth.requestPasswordReset({ email: 'nope' }).catch((e) => e);
+    return [isAuthError(first), first instanceof AuthError, first instanceof Error, first.code, bad.code];
+  });
+  assert.deepEqual(seen, [true, true, true, 'not_authenticated', 'invalid_input']);
+  assert.deepEqual(await server.dev.requests(), []);
+});
+
+test('AdminClient refuses to run in a page unless told, and the key is not in the message', async () => {
+  const seen = await page.evaluate(async () => {
+    const { AdminClient } = await import('/pkg/admin.js');
+    let refused;
+    try {
+      new AdminClient({ url: location.origin, serviceRoleKey: 'a-service-key' });
+    } catch (error) {
+      refused = error;
+    }
+    const forced = new AdminClient({ url: location.origin, serviceRoleKey: 'a-service-key', allowInBrowser: true });
+    return [refused?.code, refused?.message.includes('a-service-key'), typeof forced.updateUserPassword];
+  });
+  assert.deepEqual(seen, ['unsafe_environment', false, 'function']);
 });

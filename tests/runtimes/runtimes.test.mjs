@@ -4,7 +4,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { Miniflare } from 'miniflare';
@@ -51,9 +50,11 @@ async function startWorkerd(env) {
       module('pkg/admin-workerd.js'),
       module('pkg/wasm_auth_client.js'),
       module('pkg/wasm_auth_admin.js'),
+      // The JavaScript host the entries share.
+      module('pkg/host.js'),
+      module('pkg/auth-client.js'),
+      module('pkg/admin-client.js'),
       module('pkg/auth-error.js'),
-      // The glue's own imports (wasm-bindgen snippets, e.g. the fetch helper).
-      ...readdirSync(path.join(root, 'pkg/snippets'), { recursive: true }).filter((f) => f.endsWith('.js')).map((f) => module(path.join('pkg/snippets', f))),
       { type: 'CompiledWasm', path: path.join(root, 'pkg/wasm_auth_client_bg.wasm') },
       { type: 'CompiledWasm', path: path.join(root, 'pkg/wasm_auth_admin_bg.wasm') },
     ],

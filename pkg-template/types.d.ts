@@ -1,13 +1,10 @@
-//! Hand-written TypeScript for what wasm-bindgen cannot describe: option objects, results,
-//! callbacks, the error class. No `any` in the public types.
+// The package's types, shared by every entry (each entry's .d.ts adds its platform's options and
+// declares its classes). No `any` in the public types.
+import type { AuthError } from './auth-error.js';
 
-use wasm_bindgen::prelude::*;
-
-/// The options every platform's client takes, beside its own (`PlatformOptions`).
-#[wasm_bindgen(typescript_custom_section)]
-const COMMON_OPTIONS: &'static str = r#"
+/** The options every platform's client takes, beside its own (the entry's `PlatformOptions`). */
 export interface ClientOptions {
-  storage?: StorageKind | StorageLike;
+  storage?: StorageKind | StorageLike | AsyncStorageLike;
   /** Prefix of the storage keys. Default `wasm-auth-client`. */
   storageKey?: string;
   /** Per-request timeout. Default 10000. */
@@ -15,103 +12,14 @@ export interface ClientOptions {
   /** Refresh in the background before the token expires (paused while the tab is hidden). Default true. */
   autoRefresh?: boolean;
 }
-export type AuthClientOptions = ClientOptions & PlatformOptions;
-"#;
 
-#[cfg(feature = "gotrue")]
-#[wasm_bindgen(typescript_custom_section)]
-const PLATFORM_OPTIONS: &'static str = r#"
-/** Supabase Auth (GoTrue). */
-export interface PlatformOptions {
-  /** The auth root: `https://<ref>.supabase.co/auth/v1`, or the devserver's URL. */
-  url: string;
-  /** The project's anon key, sent as `apikey` (required by hosted Supabase). */
-  apiKey?: string;
-  /** Extra headers for every request. */
-  headers?: Record<string, string>;
+/** A store whose methods return Promises (IndexedDB, `chrome.storage`, a KV binding). */
+export interface AsyncStorageLike {
+  getItem(key: string): Promise<string | null>;
+  setItem(key: string, value: string): Promise<void>;
+  removeItem(key: string): Promise<void>;
 }
-"#;
 
-#[cfg(feature = "firebase")]
-#[wasm_bindgen(typescript_custom_section)]
-const PLATFORM_OPTIONS: &'static str = r#"
-/** Firebase Authentication. */
-export interface PlatformOptions {
-  /** `https://identitytoolkit.googleapis.com`, or the Auth emulator's address (`http://127.0.0.1:9099`). */
-  url: string;
-  /** The project's Web API key. */
-  apiKey: string;
-}
-"#;
-
-#[cfg(feature = "pocketbase")]
-#[wasm_bindgen(typescript_custom_section)]
-const PLATFORM_OPTIONS: &'static str = r#"
-/** PocketBase. */
-export interface PlatformOptions {
-  /** The server's address, e.g. `http://127.0.0.1:8090`. */
-  url: string;
-  /** The auth collection. Default `users`. */
-  collection?: string;
-}
-"#;
-
-#[cfg(feature = "genauth")]
-#[wasm_bindgen(typescript_custom_section)]
-const PLATFORM_OPTIONS: &'static str = r#"
-/** GenAuth (Authing V3). */
-export interface PlatformOptions {
-  /** The application's host, e.g. `https://<app>.genauth.ai`. */
-  url: string;
-  /** The application's id (sent as `x-genauth-app-id`). */
-  appId: string;
-  /** Encrypt every password sent with the service's public key. Default `'none'`. */
-  passwordEncrypt?: 'none' | 'rsa' | 'sm2';
-}
-"#;
-
-#[cfg(feature = "wristband")]
-#[wasm_bindgen(typescript_custom_section)]
-const PLATFORM_OPTIONS: &'static str = r#"
-/** Wristband. */
-export interface PlatformOptions {
-  /** The application's vanity domain, e.g. `https://<app>.us.wristband.dev`. */
-  url: string;
-  /** The OAuth2 client the app's tokens were issued to (refresh and revocation name it). */
-  clientId: string;
-  /** Extra headers for every request (e.g. a BFF's `authorization` for the workflow APIs). */
-  headers?: Record<string, string>;
-}
-"#;
-
-#[cfg(feature = "wacht")]
-#[wasm_bindgen(typescript_custom_section)]
-const PLATFORM_OPTIONS: &'static str = r#"
-/** Wacht (a deployment's frontend API, development sessions). */
-export interface PlatformOptions {
-  /** The deployment's frontend API, e.g. `https://frontend.<your app>`. */
-  url: string;
-}
-"#;
-
-#[cfg(feature = "wacht-admin")]
-#[wasm_bindgen(typescript_custom_section)]
-const WACHT_ADMIN_OPTIONS: &'static str = r#"
-/** Wacht's backend API. */
-export interface WachtAdminClientOptions {
-  /** Default `https://api.wacht.dev`. */
-  url?: string;
-  /** The deployment's API key (sent as a bearer token). */
-  apiKey: string;
-  /** Per-request timeout. Default 10000. */
-  timeoutMs?: number;
-  /** Allow construction in a browser page or worker (the key would be exposed). Default false. */
-  allowInBrowser?: boolean;
-}
-"#;
-
-#[wasm_bindgen(typescript_custom_section)]
-const TYPES: &'static str = r#"
 /** Where the session record is kept. Default: 'session' in browser documents, else 'memory'. */
 export type StorageKind = 'session' | 'local' | 'memory';
 
@@ -254,28 +162,67 @@ export type AuthErrorCode =
   | 'unexpected_response' | 'request_failed' | 'storage_error' | 'unsafe_environment'
   | 'session_conflict' | 'unsolicited_session' | 'unsupported';
 
-// Calls without their optional argument (trailing optional parameters wasm-bindgen cannot express).
+/** The password-lifecycle client (each entry's `AuthClient` class makes these). */
 export interface AuthClient {
-  signOut(): Promise<void>;
-  handleRedirect(): Promise<Session | null>;
-}
-export interface AdminClient {
-  generateRecoveryLink(email: string): Promise<GeneratedRecoveryLink>;
+  /** Emails a recovery code (and link); the same answer for unknown addresses. */
+  requestPasswordReset(request: PasswordResetRequest): Promise<void>;
+  /** Verifies the emailed code or link's token hash (PASSWORD_RECOVERY). */
+  verifyOtp(request: VerifyOtpRequest): Promise<Session | null>;
+  /** What a pasted or opened link carries; nothing is sent. */
+  parseRecoveryLink(url: string): RecoveryLink | null;
+  /** Consumes where a recovery link led: `url`, or the address bar (cleaned before any request). */
+  handleRedirect(url?: string | null, options?: HandleRedirectOptions): Promise<Session | null>;
+  /** Sets a new password: completes a held reset, or changes the signed-in user's (USER_UPDATED). */
+  updatePassword(request: UpdatePasswordRequest): Promise<void>;
+  /** Adopts a session obtained elsewhere (SIGNED_IN). */
+  setSession(request: SetSessionRequest): Promise<Session>;
+  /** Until when (Unix seconds) the held reset credential is good, where the platform says. */
+  recoveryExpiresAt(): number | null;
+  signInWithEmail(request: SignInRequest): Promise<Session>;
+  signOut(options?: SignOutOptions): Promise<void>;
+  /** The cached user, synchronously and without a request; `null` when signed out. */
+  getCachedUser(): User | null;
+  /** The session, refreshed first if it is about to expire; `null` when signed out. */
+  getSession(): Promise<Session | null>;
+  /** The user as the server has it now. */
+  getUser(): Promise<User>;
+  /** Emails a reauthentication code (GoTrue). */
+  reauthenticate(): Promise<void>;
+  /** Calls `callback(event, session)` after each change; returns a function that unsubscribes. */
+  onAuthChange(callback: AuthChangeCallback): () => void;
+  /** Stops the background timer and the tab listener, and forgets the client. */
+  free(): void;
 }
 
-/** Every error this package throws. */
-export interface AuthError extends Error {
-  name: 'AuthError';
-  code: AuthErrorCode;
-  /** HTTP status; 0 when no response was involved. */
-  status: number;
-  /** For `weak_password`. */
-  reasons?: Array<'length' | 'characters' | 'pwned'>;
-  /** For `rate_limited`: seconds to wait. */
-  retryAfter?: number;
-  /** The platform's own error code, when the server sent one. */
-  serverCode?: string;
-  /** The platform's id for the failed request (GenAuth), for its support desk. */
-  requestId?: string;
+/** GoTrue's `AdminClient` (servers only). */
+export interface AdminClient {
+  /** Sets a user's password; every session of that user ends. */
+  updateUserPassword(userId: string, request: { password: string }): Promise<User>;
+  /** A recovery link and code for `email` (no mail is sent). */
+  generateRecoveryLink(email: string, options?: { redirectTo?: string }): Promise<GeneratedRecoveryLink>;
+  getUser(userId: string): Promise<User>;
+  createUser(request: CreateUserRequest): Promise<User>;
+  deleteUser(userId: string): Promise<void>;
+  free(): void;
 }
-"#;
+
+/** Wacht's backend API. */
+export interface WachtAdminClientOptions {
+  /** Default `https://api.wacht.dev`. */
+  url?: string;
+  /** The deployment's API key (sent as a bearer token). */
+  apiKey: string;
+  /** Per-request timeout. Default 10000. */
+  timeoutMs?: number;
+  /** Allow construction in a browser page or worker (the key would be exposed). Default false. */
+  allowInBrowser?: boolean;
+}
+
+/** Wacht's `AdminClient` (servers only). */
+export interface WachtAdminClient {
+  /** Sets a user's password (the deployment's policy applies unless skipped; refused: `weak_password`). */
+  updateUserPassword(userId: string, request: { password: string; skipPasswordCheck?: boolean }): Promise<void>;
+  free(): void;
+}
+
+export type { AuthError };

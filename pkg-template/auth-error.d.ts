@@ -1,9 +1,4 @@
-export { AuthClient, isAuthError } from './wasm_auth_client.js';
-export type {
-  AuthClientOptions, StorageKind, StorageLike, PasswordResetRequest, VerifyOtpRequest, UpdatePasswordRequest,
-  SetSessionRequest, SignInRequest, SignOutOptions, HandleRedirectOptions, Session, User, RecoveryLink, AuthEvent, AuthChangeCallback, AuthErrorCode,
-} from './wasm_auth_client.js';
-import type { AuthErrorCode } from './wasm_auth_client.js';
+import type { AuthErrorCode } from './types.js';
 
 /** Every error this package throws (rejects with). */
 export declare class AuthError extends Error {
@@ -21,3 +16,6 @@ export declare class AuthError extends Error {
   /** The platform's id for the failed request (GenAuth's requestId, Wristband's ticket), for its support desk. */
   readonly requestId?: string;
 }
+
+/** True for errors thrown by this package (checks `name` and `code`, not `instanceof`). */
+export declare function isAuthError(error: unknown): error is AuthError;
