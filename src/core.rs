@@ -292,7 +292,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
             let _ = me.store.set(&me.keys.recovery_email, &email);
             let until = me.host.now() as u64 + PENDING_FLOW_SECONDS;
             let _ = me.store.set(&me.keys.pending_flow, &until.to_string());
-            *me.held.borrow_mut() = None;
+            me.drop_held();
             *me.recovery_email.borrow_mut() = Some(email);
         })
     }
@@ -320,6 +320,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
             RecoveryProof::Parts(parts) => Proof::Parts(parts),
         };
         let me = self.clone();
+        let epoch = self.session_epoch.get();
         self.backend.verify_recovery(proof).and_then(move |verified| match verified {
             Verified::Session(session) => me.adopt_verified(session, AuthEvent::PasswordRecovery).map(Some),
             Verified::Held(_) if !me.backend.holds_credentials() => Need::err(crate::wire::unexpected(200)),
@@ -328,7 +329,9 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
                 // here would sign that account in on completion, so it is refused. A credential
                 // that names no account cannot sign one in (completing needs the address; where
                 // the platform signs nobody in, the client ends signed out).
-                if me.held_for_someone_else(&credential) {
+                // Checked against the session now; one that changed while the code was checked
+                // (a sign-in, a sign-out) is not the session it was verified for.
+                if me.held_for_someone_else(&credential) || me.session_epoch.get() != epoch {
                     return Need::err(session_conflict());
                 }
                 me.forget_recovery_email();
@@ -865,13 +868,6 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
             }
             None => {
                 let _ = self.store.remove(&self.keys.session);
-                // A client token that is the ended session's own (a sign-out the server never
-                // answered) is that session's credential: it goes with it.
-                let ended = self.session.borrow().as_ref().map(|s| s.access_token.clone());
-                if ended.is_some() && *self.client_token.borrow() == ended {
-                    let _ = self.store.remove(&self.keys.client_token);
-                    *self.client_token.borrow_mut() = None;
-                }
             }
         }
         self.announce(session, event);
@@ -882,6 +878,15 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
         let same_user = self.session.borrow().as_ref().map(|s| s.user.id()) == session.as_ref().map(|s| s.user.id());
         if !same_user || matches!(event, AuthEvent::SignedIn | AuthEvent::SignedOut) {
             self.drop_held();
+        }
+        if session.is_none() {
+            // A client token that is the ended session's own (a sign-out the server never
+            // answered, another tab's sign-out) is that session's credential: it goes with it.
+            let ended = self.session.borrow().as_ref().map(|s| s.access_token.clone());
+            if ended.is_some() && *self.client_token.borrow() == ended {
+                let _ = self.store.remove(&self.keys.client_token);
+                *self.client_token.borrow_mut() = None;
+            }
         }
         *self.session.borrow_mut() = session.clone();
         // Listeners may subscribe, unsubscribe or call back into the client.
@@ -900,14 +905,13 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
         self.held_until.set(None);
     }
 
-    /// Whether completing `credential` would sign in another account than the one signed in
-    /// here. A credential that names no account cannot sign one in (completing needs the
-    /// address; where the platform signs nobody in, the client ends signed out).
+    /// Whether completing `credential` could change another account than the one signed in
+    /// here. A credential that names no account (Wristband's) could be anyone's — a crafted
+    /// link's —, so while someone is signed in it counts as another's: sign out first.
     fn held_for_someone_else(&self, credential: &Credential) -> bool {
         self.session.borrow().as_ref().is_some_and(|current| match (current.user.email(), credential.email.as_deref()) {
             (Some(a), Some(b)) => !a.eq_ignore_ascii_case(b),
-            (None, Some(_)) => true,
-            (_, None) => false,
+            _ => true,
         })
     }
 }

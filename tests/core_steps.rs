@@ -578,6 +578,13 @@ fn a_reset_that_revokes_every_session_ends_signed_out() {
     assert_eq!(t.core.held_credential_expires_at().unwrap_err().code, ErrorCode::Unsupported);
 
     let parts = vec![("requestCode".to_string(), "r1".to_string()), ("verificationCode".to_string(), "123456".to_string())];
+    // The credential names no account: while someone is signed in it could be anyone's (a
+    // crafted link's), so it is refused; signed out, it is held.
+    assert_eq!(failed(t.core.verify_recovery(RecoveryProof::Parts(parts.clone()))), ErrorCode::SessionConflict);
+    let (revoke, answer) = sent(t.core.sign_out(SignOutScope::Local));
+    assert!(revoke.url.ends_with("/oauth2/revoke"));
+    done(answer(status(200, "")));
+    t.events.borrow_mut().clear();
     assert_eq!(done(t.core.verify_recovery(RecoveryProof::Parts(parts))), None, "held without a request");
     let options = ResetOptions { skip_password_updated_email: true };
     let (reset, answer) = sent(t.core.update_password("brand-new-password-1", None, None, options));
@@ -587,8 +594,8 @@ fn a_reset_that_revokes_every_session_ends_signed_out() {
     assert_eq!(body.get("skipPasswordUpdatedEmail"), Some(&JsonValue::Bool(true)));
     assert_eq!(done(answer(status(204, ""))), None, "nobody is signed in after the reset");
     assert!(t.core.cached_user().is_none());
-    assert_eq!(store.get("k").unwrap(), None, "the revoked session is not kept");
-    assert_eq!(*t.events.borrow(), vec!["PASSWORD_RECOVERY", "SIGNED_OUT", "USER_UPDATED"]);
+    assert_eq!(store.get("k").unwrap(), None, "no session is kept");
+    assert_eq!(*t.events.borrow(), vec!["PASSWORD_RECOVERY", "USER_UPDATED"]);
 }
 
 #[test]
@@ -667,6 +674,10 @@ fn wacht() -> wasm_auth_client::wacht::Wacht {
     wasm_auth_client::wacht::Wacht::new("https://frontend.app.test")
 }
 
+/// Wacht's answer to a sign-in, and its development-session token (`{"exp":1800003600}`).
+const SIGNED_IN: &str = r#"{"data":{"id":"b1","active_signin":{"id":"si1","user":{"id":"7","primary_email_address":{"email":"ann@test.io"}}}}}"#;
+const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE4MDAwMDM2MDB9.c2ln";
+
 fn with_token(code: u16, body: &str, token: &str) -> Reply {
     Ok(HttpResponse { status: code, body: body.into(), session_token_header: Some(token.into()), ..HttpResponse::default() })
 }
@@ -701,9 +712,6 @@ fn the_browser_sessions_token_goes_on_every_request_signed_out_too() {
 
 #[test]
 fn a_sign_out_nobody_answered_takes_the_sessions_token_with_it() {
-    const SIGNED_IN: &str = r#"{"data":{"id":"b1","active_signin":{"id":"si1","user":{"id":"7","primary_email_address":{"email":"ann@test.io"}}}}}"#;
-    // {"exp":1800003600}
-    const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE4MDAwMDM2MDB9.c2ln";
     let store = SharedStore::default();
     let t = tab_with(wacht(), &store);
     let (_, answer) = sent(t.core.sign_in("ann@test.io", "a-password-1"));
@@ -722,4 +730,27 @@ fn a_sign_out_nobody_answered_takes_the_sessions_token_with_it() {
     let (next, _) = sent(t.core.request_password_reset("ann@test.io", None, ResetFlow::Otp));
     assert_eq!(browser_session(&next), None);
     assert_eq!(store.get("k:client-token").unwrap(), None);
+}
+
+#[test]
+fn a_verification_answered_after_a_session_change_holds_nothing() {
+    let store = SharedStore::default();
+    let t = ticketed_tab(&store);
+    let (_, verified) = sent(t.core.verify_recovery(RecoveryProof::Code { email: None, code: "oob-ann".into() }));
+    signed_in(&t); // ann signs in while the code is checked
+    assert_eq!(failed(verified(status(200, "ann@test.io"))), ErrorCode::SessionConflict);
+    assert_eq!(failed(t.core.update_password("brand-new-password-1", None, None, ResetOptions::default())), ErrorCode::CurrentPasswordRequired);
+}
+
+#[test]
+fn another_tabs_sign_out_takes_the_browser_sessions_signed_in_token() {
+    let shared = SharedStore::default();
+    let t = tab_with(wacht(), &shared);
+    let (_, answer) = sent(t.core.sign_in("ann@test.io", "a-password-1"));
+    done(answer(with_token(200, SIGNED_IN, TOKEN)));
+    // The other tab signed out: the shared record is gone.
+    shared.remove("k").unwrap();
+    t.core.adopt_external(None);
+    let (next, _) = sent(t.core.request_password_reset("ann@test.io", None, ResetFlow::Otp));
+    assert_eq!(browser_session(&next), None, "the ended session's token is not sent signed out");
 }

@@ -53,6 +53,24 @@ pub async fn verify(password: String, hash: Option<String>, cost: u32) -> ApiRes
     .map_err(ApiError::internal)
 }
 
+/// Whether `given` is `user`'s current password, checked under the sign-in budget (per client
+/// and address, `ratelimit`): a stolen session must not make guessing the password cheaper
+/// than signing in. A wrong one keeps its token; no token left is the platform's 429.
+pub async fn check_current(state: &AppState, client: &crate::ratelimit::Client, user: &User, given: String) -> ApiResult<bool> {
+    let wrong = |e: &ApiError| e.code() == Some("current_password_invalid");
+    let attempt = async {
+        match verify(given, user.encrypted_password.clone(), state.config.bcrypt_cost).await? {
+            true => Ok(()),
+            false => Err(ApiError::bad_request("current_password_invalid", "")),
+        }
+    };
+    match crate::ratelimit::guarded(state, crate::ratelimit::Guess::SignIn, client, Some(&user.email), wrong, attempt).await {
+        Ok(()) => Ok(true),
+        Err(e) if wrong(&e) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// A signed-in user's password change, as the stand-ins do it: the policy, the hash, then the
 /// user's sessions but `keep` ended and `also` (a notice) in the same transaction.
 pub async fn change(

@@ -1,10 +1,11 @@
-//! Per-client limits, GoTrue's `RATE_LIMIT_VERIFY`: a token bucket per client of
-//! `GOTRUE_RATE_LIMIT_VERIFY` tokens, refilled at that many per five minutes, on the server's
-//! clock (so `/_dev/clock` moves it too).
+//! Per-client limits of guesses, in the style of GoTrue's `RATE_LIMIT_VERIFY`: a token bucket per
+//! client of `GOTRUE_RATE_LIMIT_VERIFY` (verifications) or `AUTH_DEVSERVER_RATE_LIMIT_SIGN_IN`
+//! (sign-ins, per client and address) tokens, refilled at that many per five minutes, on the
+//! server's clock (so `/_dev/clock` moves it too).
 //!
 //! GoTrue counts every request and runs its per-IP limiters only behind a configured header;
 //! here the client is the peer address unless `GOTRUE_RATE_LIMIT_HEADER` names one, and only
-//! *failed* verifications take a token — enough to stop a brute force, while a test suite that
+//! *wrong guesses* keep their token — enough to stop a brute force, while a test suite that
 //! verifies thousands of good codes from one address never meets the limit.
 
 use std::collections::HashMap;
@@ -37,25 +38,29 @@ struct Bucket {
 }
 
 impl Limiter {
-    /// `Ok` while `client` has tokens left out of `capacity`; GoTrue's 429 otherwise.
-    pub fn check(&self, client: &str, capacity: u32, now: Millis) -> ApiResult<()> {
-        let buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        match buckets.get(client) {
-            Some(bucket) if refilled(*bucket, capacity, now) < 1.0 => {
-                Err(ApiError::too_many("over_request_rate_limit", "Request rate limit reached"))
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// Takes one token from `client`'s bucket.
-    pub fn take(&self, client: &str, capacity: u32, now: Millis) {
+    /// Takes one token when `client` has one left (checked and taken under one lock, so that
+    /// concurrent attempts cannot all pass a check before any takes); false, and nothing taken,
+    /// when it has none.
+    pub fn try_take(&self, client: &str, capacity: u32, now: Millis) -> bool {
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         if buckets.len() >= MAX_CLIENTS {
             buckets.retain(|_, b| refilled(*b, capacity, now) < f64::from(capacity));
         }
         let bucket = buckets.entry(client.to_string()).or_insert(Bucket { tokens: f64::from(capacity), at: now });
-        *bucket = Bucket { tokens: (refilled(*bucket, capacity, now) - 1.0).max(0.0), at: now };
+        let tokens = refilled(*bucket, capacity, now);
+        if tokens < 1.0 {
+            return false;
+        }
+        *bucket = Bucket { tokens: tokens - 1.0, at: now };
+        true
+    }
+
+    /// Gives back a token taken for an attempt that turned out not to be a wrong guess.
+    pub fn give_back(&self, client: &str, capacity: u32, now: Millis) {
+        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(bucket) = buckets.get_mut(client) {
+            *bucket = Bucket { tokens: (refilled(*bucket, capacity, now) + 1.0).min(f64::from(capacity)), at: now };
+        }
     }
 }
 
@@ -69,13 +74,17 @@ pub enum Guess {
 }
 
 /// Runs `attempt` for `client` unless its bucket for `guess` is empty (then GoTrue's 429, in the
-/// platform's error type); an attempt whose error `failed` calls a wrong guess takes a token.
-/// Every platform's verification and sign-in routes go through here, so none is a way around
-/// the others' limits.
+/// platform's error type). The token is taken before the attempt and given back unless its
+/// error `failed` calls a wrong guess: a burst of concurrent guesses (bcrypt takes a while) is
+/// held to the bucket like a sequence. Every platform's verification and sign-in routes go
+/// through here, so none is a way around the others' limits. `key` narrows the bucket (sign-ins
+/// count per client and address: a page on the same machine that spends one address's tries
+/// does not lock every account out).
 pub async fn guarded<T, E: From<ApiError>>(
     state: &AppState,
     guess: Guess,
     client: &Client,
+    key: Option<&str>,
     failed: impl Fn(&E) -> bool,
     attempt: impl std::future::Future<Output = Result<T, E>>,
 ) -> Result<T, E> {
@@ -83,10 +92,16 @@ pub async fn guarded<T, E: From<ApiError>>(
         Guess::Verify => (&state.verify_limiter, state.config.rate_limit_verify),
         Guess::SignIn => (&state.sign_in_limiter, state.config.rate_limit_sign_in),
     };
-    limiter.check(&client.0, capacity, state.now())?;
+    let bucket = match key {
+        Some(key) => format!("{}\u{0}{}", client.0, key.to_lowercase()),
+        None => client.0.clone(),
+    };
+    if !limiter.try_take(&bucket, capacity, state.now()) {
+        return Err(ApiError::too_many("over_request_rate_limit", "Request rate limit reached").into());
+    }
     let result = attempt.await;
-    if result.as_ref().err().is_some_and(failed) {
-        limiter.take(&client.0, capacity, state.now());
+    if !result.as_ref().err().is_some_and(failed) {
+        limiter.give_back(&bucket, capacity, state.now());
     }
     result
 }
@@ -119,24 +134,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn failures_drain_the_bucket_and_time_refills_it() {
+    fn guesses_drain_the_bucket_and_time_refills_it() {
         let limiter = Limiter::default();
         for _ in 0..3 {
-            assert!(limiter.check("a", 3, 0).is_ok());
-            limiter.take("a", 3, 0);
+            assert!(limiter.try_take("a", 3, 0));
         }
-        assert_eq!(limiter.check("a", 3, 0).unwrap_err().code(), Some("over_request_rate_limit"));
-        assert!(limiter.check("b", 3, 0).is_ok(), "other clients are not affected");
+        assert!(!limiter.try_take("a", 3, 0), "empty");
+        assert!(limiter.try_take("b", 3, 0), "other clients are not affected");
         // 3 tokens per 5 minutes: one comes back after 100 s.
-        assert!(limiter.check("a", 3, 99_000).is_err());
-        assert!(limiter.check("a", 3, 100_000).is_ok());
+        assert!(!limiter.try_take("a", 3, 99_000));
+        assert!(limiter.try_take("a", 3, 100_000));
     }
 
     #[test]
-    fn zero_capacity_refuses_after_the_first_failure() {
+    fn an_attempt_that_was_no_wrong_guess_gives_its_token_back() {
         let limiter = Limiter::default();
-        assert!(limiter.check("a", 0, 0).is_ok());
-        limiter.take("a", 0, 0);
-        assert!(limiter.check("a", 0, 10_000_000).is_err());
+        for _ in 0..10 {
+            assert!(limiter.try_take("a", 2, 0));
+            limiter.give_back("a", 2, 0);
+        }
+        assert!(limiter.try_take("a", 2, 0) && limiter.try_take("a", 2, 0) && !limiter.try_take("a", 2, 0));
+    }
+
+    #[test]
+    fn zero_capacity_refuses_every_attempt() {
+        assert!(!Limiter::default().try_take("a", 0, 0));
     }
 }

@@ -175,3 +175,17 @@ async fn the_app_id_comes_in_either_sdks_header() {
         assert_eq!(reply.json["statusCode"], 200, "{header}: {}", reply.text);
     }
 }
+
+#[tokio::test]
+async fn a_session_does_not_make_guessing_the_current_password_cheaper() {
+    let s = Server::with(|c| c.rate_limit_sign_in = 2);
+    genauth_signup(&s, "o@test.io").await;
+    let signed_in = gpost(&s, "/api/v3/signin", json!({"connection": "PASSWORD", "passwordPayload": {"email": "o@test.io", "password": PASSWORD}})).await;
+    let access = signed_in.json["data"]["access_token"].as_str().unwrap().to_string();
+    let change = |old: &str| json!({"newPassword": "brand-new-password-1", "oldPassword": old}).to_string();
+    let headers = [("content-type", "application/json"), ("x-genauth-app-id", APP_ID), ("authorization", access.as_str())];
+    for n in 0..2 {
+        failed(&s.raw(Method::POST, "/api/v3/update-password", &headers, change(&format!("guess-{n}"))).await, 400, Some(2006));
+    }
+    failed(&s.raw(Method::POST, "/api/v3/update-password", &headers, change(PASSWORD)).await, 429, None);
+}

@@ -253,6 +253,41 @@ async fn wrong_passwords_run_into_a_per_client_sign_in_limit() {
 }
 
 #[tokio::test]
+async fn a_burst_of_concurrent_guesses_is_held_to_the_budget() {
+    // bcrypt takes a while: checking before and counting after would let a burst all through.
+    let s = Server::with(|c| c.rate_limit_sign_in = 3);
+    s.signup("burst@test.io").await;
+    let attempts = (0..20).map(|n| {
+        let s = &s;
+        async move { s.sign_in("burst@test.io", &format!("wrong-password-{n}")).await.status.as_u16() }
+    });
+    let statuses = futures_util::future::join_all(attempts).await;
+    assert_eq!(statuses.iter().filter(|&&st| st == 400).count(), 3, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|&&st| st == 429).count(), 17);
+}
+
+#[tokio::test]
+async fn the_sign_in_budget_is_per_address_on_every_platforms_route() {
+    // A page on this machine shares 127.0.0.1 with the developer: spending one address's tries
+    // must not lock every account out.
+    let s = Server::with(|c| c.rate_limit_sign_in = 2);
+    for email in ["ann@test.io", "bob@test.io"] {
+        s.signup(email).await;
+    }
+    s.sign_in("ann@test.io", "wrong-password-1").await.expect(400, "invalid_credentials");
+    // Wacht's sign-in and the Wristband stand-in's hosted login count against the same budget.
+    let boundary = "----b";
+    let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"strategy\"\r\n\r\nplain_email\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\nann@test.io\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nwrong-password-2\r\n--{boundary}--\r\n");
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let wacht = s.raw(Method::POST, "/auth/signin", &[("content-type", content_type.as_str())], body).await;
+    assert_eq!(wacht.status.as_u16(), 400, "{}", wacht.text);
+    let wristband = s.post("/_dev/wristband/login", json!({"email": "ann@test.io", "password": PASSWORD})).await;
+    assert_eq!(wristband.status.as_u16(), 429, "ann's budget is spent: {}", wristband.text);
+    s.sign_in("ann@test.io", PASSWORD).await.expect(429, "over_request_rate_limit");
+    assert_eq!(s.sign_in("bob@test.io", PASSWORD).await.status.as_u16(), 200, "bob is not locked out");
+}
+
+#[tokio::test]
 async fn the_outbox_keeps_the_newest_mails_only() {
     let s = Server::with(|c| c.outbox_max = 3);
     for n in 0..5 {

@@ -100,7 +100,9 @@ async fn signup(State(state): State<AppState>, body: Bytes) -> GenAuthResult<Jso
 
 async fn signin(State(state): State<AppState>, client: Client, body: Bytes) -> GenAuthResult<Json<Value>> {
     let wrong = |e: &GenAuthError| e.api_code() == Some(api_code::WRONG_CREDENTIALS);
-    guarded(&state, Guess::SignIn, &client, wrong, signin_checked(&state, body)).await
+    // The address from the body as sent (the password may be encrypted; the address is not).
+    let email = serde_json::from_slice::<Value>(&body).ok().and_then(|v| v["passwordPayload"]["email"].as_str().map(str::to_string)).unwrap_or_default();
+    guarded(&state, Guess::SignIn, &client, Some(&email), wrong, signin_checked(&state, body)).await
 }
 
 async fn signin_checked(state: &AppState, body: Bytes) -> GenAuthResult<Json<Value>> {
@@ -154,7 +156,7 @@ struct UpdatePasswordParams {
 
 /// The old password is checked when the account has one; the change ends the user's other
 /// sessions and keeps this one (inferred: GenAuth's docs do not say).
-async fn update_password(State(state): State<AppState>, caller: GenAuthUser, body: Bytes) -> GenAuthResult<Json<Value>> {
+async fn update_password(State(state): State<AppState>, client: Client, caller: GenAuthUser, body: Bytes) -> GenAuthResult<Json<Value>> {
     let p: UpdatePasswordParams = json_body(&body)?;
     let GenAuthUser { mut user, session } = caller;
     let new_password = decrypt(&state, p.password_encrypt_type.clone(), p.new_password).await?;
@@ -163,7 +165,7 @@ async fn update_password(State(state): State<AppState>, caller: GenAuthUser, bod
             return Err(GenAuthError::bad_request(api_code::WRONG_PASSWORD, "The old password is required"));
         };
         let old = decrypt(&state, p.password_encrypt_type.clone(), old).await?;
-        if !password::verify(old, user.encrypted_password.clone(), state.config.bcrypt_cost).await? {
+        if !password::check_current(&state, &client, &user, old).await? {
             return Err(GenAuthError::bad_request(api_code::WRONG_PASSWORD, "The old password is incorrect"));
         }
     }

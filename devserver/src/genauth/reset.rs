@@ -76,7 +76,7 @@ fn wrong_guess(e: &GenAuthError) -> bool {
 }
 
 async fn verify_request(State(state): State<AppState>, client: Client, body: Bytes) -> GenAuthResult<Json<Value>> {
-    guarded(&state, Guess::Verify, &client, wrong_guess, async { verify_request_checked(&state, body) }).await
+    guarded(&state, Guess::Verify, &client, None, wrong_guess, async { verify_request_checked(&state, body) }).await
 }
 
 fn verify_request_checked(state: &AppState, body: Bytes) -> GenAuthResult<Json<Value>> {
@@ -102,7 +102,7 @@ struct ResetParams {
 /// A password the policy refuses leaves the token usable; a good one spends it and ends every
 /// session of the user (inferred: the docs do not say).
 async fn reset_password(State(state): State<AppState>, client: Client, body: Bytes) -> GenAuthResult<Json<Value>> {
-    guarded(&state, Guess::Verify, &client, wrong_guess, reset_password_checked(&state, body)).await
+    guarded(&state, Guess::Verify, &client, None, wrong_guess, reset_password_checked(&state, body)).await
 }
 
 async fn reset_password_checked(state: &AppState, body: Bytes) -> GenAuthResult<Json<Value>> {

@@ -26,7 +26,9 @@ async fn token_create(State(state): State<AppState>, client: Client, Query(q): Q
     match q.grant_type.as_deref() {
         Some("password") => {
             let wrong = |e: &ApiError| e.code() == Some("invalid_credentials");
-            guarded(&state, Guess::SignIn, &client, wrong, async { password_grant(&state, parse_json(&body)?).await }).await
+            let p: PasswordParams = parse_json(&body)?;
+            let email = p.email.clone();
+            guarded(&state, Guess::SignIn, &client, Some(&email), wrong, password_grant(&state, p)).await
         }
         Some("refresh_token") => {
             let p: RefreshParams = parse_json(&body)?;

@@ -9,6 +9,7 @@ use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, JsonBody};
 use crate::mail::{self, Flow, MailKind};
+use crate::ratelimit::Client;
 use crate::state::AppState;
 use crate::{crypto, password, validate};
 
@@ -36,7 +37,7 @@ struct UserUpdateParams {
     app_metadata: Option<Value>,
 }
 
-async fn user_update(State(state): State<AppState>, caller: AuthUser, JsonBody(p): JsonBody<UserUpdateParams>) -> ApiResult<Json<Value>> {
+async fn user_update(State(state): State<AppState>, client: Client, caller: AuthUser, JsonBody(p): JsonBody<UserUpdateParams>) -> ApiResult<Json<Value>> {
     let config = &state.config;
     let AuthUser { user, session } = caller;
     if !p.email.is_empty() {
@@ -81,7 +82,7 @@ async fn user_update(State(state): State<AppState>, caller: AuthUser, JsonBody(p
                 if current.is_empty() {
                     return Err(ApiError::bad_request("current_password_required", "Current password required when setting new password."));
                 }
-                if !password::verify(current, user.encrypted_password.clone(), config.bcrypt_cost).await? {
+                if !password::check_current(&state, &client, &user, current).await? {
                     return Err(ApiError::bad_request("current_password_invalid", "Current password required when setting new password."));
                 }
             }

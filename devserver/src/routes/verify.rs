@@ -154,7 +154,7 @@ fn is_failed_guess(error: &ApiError) -> bool {
 }
 
 async fn verify_code(State(state): State<AppState>, client: Client, JsonBody(p): JsonBody<VerifyParams>) -> ApiResult<Json<Value>> {
-    guarded(&state, Guess::Verify, &client, is_failed_guess, async { verify_code_checked(&state, p) }).await
+    guarded(&state, Guess::Verify, &client, None, is_failed_guess, async { verify_code_checked(&state, p) }).await
 }
 
 fn verify_code_checked(state: &AppState, p: VerifyParams) -> ApiResult<Json<Value>> {
@@ -231,8 +231,6 @@ enum LinkOutcome {
 }
 
 async fn verify_link(State(state): State<AppState>, Client(client): Client, headers: HeaderMap, Query(q): Query<LinkQuery>) -> ApiResult<Response> {
-    let limit = state.config.rate_limit_verify;
-    state.verify_limiter.check(&client, limit, state.now())?;
     if q.kind.is_empty() {
         return Err(ApiError::validation("Verify requires a verification type"));
     }
@@ -243,6 +241,11 @@ async fn verify_link(State(state): State<AppState>, Client(client): Client, head
     if pkce && !matches!(q.kind.as_str(), "recovery" | "magiclink" | "invite") {
         // GoTrue fails to parse such a type as an authentication method: a plain 500.
         return Err(ApiError::internal(format!("unsupported PKCE verification type {:?}", q.kind)));
+    }
+    // Taken before the attempt, given back unless it was a wrong guess (as `guarded` does).
+    let limit = state.config.rate_limit_verify;
+    if !state.verify_limiter.try_take(&client, limit, state.now()) {
+        return Err(ApiError::too_many("over_request_rate_limit", "Request rate limit reached"));
     }
     let redirect_to = redirect::choose(&state.config, &headers, q.redirect_to.as_deref());
     let outcome = state.db.tx(|conn| {
@@ -259,8 +262,8 @@ async fn verify_link(State(state): State<AppState>, Client(client): Client, head
             tokens::issue_session(conn, &state, &mut user, "otp").map(LinkOutcome::Session)
         }
     });
-    if outcome.as_ref().is_err_and(is_failed_guess) {
-        state.verify_limiter.take(&client, limit, state.now());
+    if !outcome.as_ref().is_err_and(is_failed_guess) {
+        state.verify_limiter.give_back(&client, limit, state.now());
     }
     let location = match outcome {
         Ok(LinkOutcome::Session(session)) => implicit_redirect(&redirect_to, &session, &q.kind),

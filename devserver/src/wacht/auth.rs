@@ -32,7 +32,8 @@ fn email_field(form: &Form) -> WachtResult<String> {
 
 async fn sign_in(State(state): State<AppState>, client: Client, visitor: Visitor, form: Form) -> WachtResult<Response> {
     let wrong = |e: &WachtError| e.code() == Some("INVALID_CREDENTIALS");
-    guarded(&state, Guess::SignIn, &client, wrong, sign_in_checked(&state, &visitor, form)).await
+    let email = form.get("email").unwrap_or_default().to_string();
+    guarded(&state, Guess::SignIn, &client, Some(&email), wrong, sign_in_checked(&state, &visitor, form)).await
 }
 
 /// A wrong code or reset token: what a guesser gets.
@@ -65,7 +66,7 @@ async fn forgot_password(State(state): State<AppState>, client: Client, form: Fo
     let email = email_field(&form)?;
     if let Some(otp) = form.get("otp") {
         let exchange = async { CODES.exchange(&state, &email, otp)?.ok_or_else(WachtError::invalid_code) };
-        let token = guarded(&state, Guess::Verify, &client, wrong_guess, exchange).await?;
+        let token = guarded(&state, Guess::Verify, &client, None, wrong_guess, exchange).await?;
         return Ok(reply(ok(json!({ "token": token })), None));
     }
     let now = state.now();
@@ -88,7 +89,7 @@ async fn forgot_password(State(state): State<AppState>, client: Client, form: Fo
 /// A password the policy refuses leaves the token usable; a good one spends it, ends every
 /// session of the user (inferred) and answers a new, signed-in one.
 async fn reset_password(State(state): State<AppState>, client: Client, visitor: Visitor, form: Form) -> WachtResult<Response> {
-    guarded(&state, Guess::Verify, &client, wrong_guess, reset_password_checked(&state, &visitor, form)).await
+    guarded(&state, Guess::Verify, &client, None, wrong_guess, reset_password_checked(&state, &visitor, form)).await
 }
 
 /// Signs the user in on the browser session that sent it (as Wacht does).

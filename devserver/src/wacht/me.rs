@@ -9,6 +9,7 @@ use super::devsession::{reply, Visitor};
 use super::error::{WachtError, WachtResult};
 use super::{current_user, ok, Form};
 use crate::password;
+use crate::ratelimit::Client;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -21,11 +22,11 @@ async fn me(State(state): State<AppState>, visitor: Visitor) -> WachtResult<Resp
     Ok(reply(ok(dto), None))
 }
 
-async fn update_password(State(state): State<AppState>, visitor: Visitor, form: Form) -> WachtResult<Response> {
+async fn update_password(State(state): State<AppState>, client: Client, visitor: Visitor, form: Form) -> WachtResult<Response> {
     let (mut user, session) = visitor.require()?;
     let current = form.required("current_password")?.to_string();
     let new_password = form.required("new_password")?.to_string();
-    if !password::verify(current, user.encrypted_password.clone(), state.config.bcrypt_cost).await? {
+    if !password::check_current(&state, &client, &user, current).await? {
         return Err(WachtError::frontend(400, Some("INVALID_CREDENTIALS"), "Incorrect password. Please try again."));
     }
     password::change(&state, &mut user, Some(&session), new_password, |_, _| Ok(())).await?;

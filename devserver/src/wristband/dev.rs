@@ -40,7 +40,8 @@ struct LoginParams {
 /// The hosted login page is a sign-in route like any other: failures are limited per client.
 async fn login(State(state): State<AppState>, client: Client, JsonBody(p): JsonBody<LoginParams>) -> ApiResult<Json<Value>> {
     let wrong = |e: &ApiError| e.code() == Some("invalid_credentials");
-    guarded(&state, Guess::SignIn, &client, wrong, login_checked(&state, p)).await
+    let email = p.email.clone();
+    guarded(&state, Guess::SignIn, &client, Some(&email), wrong, login_checked(&state, p)).await
 }
 
 async fn login_checked(state: &AppState, p: LoginParams) -> ApiResult<Json<Value>> {

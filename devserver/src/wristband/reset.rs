@@ -103,7 +103,7 @@ fn wrong_guess(e: &WristbandError) -> bool {
 }
 
 async fn reset_password(State(state): State<AppState>, client: Client, body: Bytes) -> WristbandResult<StatusCode> {
-    guarded(&state, Guess::Verify, &client, wrong_guess, reset_password_checked(&state, body)).await
+    guarded(&state, Guess::Verify, &client, None, wrong_guess, reset_password_checked(&state, body)).await
 }
 
 async fn reset_password_checked(state: &AppState, body: Bytes) -> WristbandResult<StatusCode> {

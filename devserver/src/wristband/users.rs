@@ -11,6 +11,7 @@ use super::reset::password_updated;
 use super::{json_body, Caller};
 use crate::db;
 use crate::password;
+use crate::ratelimit::Client;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -25,13 +26,13 @@ struct ChangeParams {
     new_password: String,
 }
 
-async fn change_password(State(state): State<AppState>, caller: Caller, body: Bytes) -> WristbandResult<StatusCode> {
+async fn change_password(State(state): State<AppState>, client: Client, caller: Caller, body: Bytes) -> WristbandResult<StatusCode> {
     let p: ChangeParams = json_body(&body)?;
     let Caller { mut user } = caller;
     if p.user_id != user.id {
         return Err(WristbandError::base(403, "forbidden", "The token does not allow changing this user's password"));
     }
-    if !password::verify(p.current_password, user.encrypted_password.clone(), state.config.bcrypt_cost).await? {
+    if !password::check_current(&state, &client, &user, p.current_password).await? {
         return Err(WristbandError::violation("currentPassword", "invalid_password"));
     }
     let now = state.now();
