@@ -1,13 +1,12 @@
 // Adds the JavaScript host and types of pkg-template/ to the wasm builds in pkg/, writes each
 // entry's loaders and types and the package.json, minifies every JavaScript file (esbuild, as the
 // auth-js and Firebase figures are), checks the result with `npm pack --dry-run`, and prints the
-// size a browser user ships (wasm + glue + host + entry), raw and gzipped.
+// size each entry ships (bundled with its .wasm, gzipped).
 import { readFileSync, writeFileSync, copyFileSync, readdirSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { transformSync } from 'esbuild';
-import { shippedFiles } from './shipped-files.mjs';
+import { bundledSize } from './shipped-files.mjs';
 import { entries, entryFiles, entrySources, entryTypes } from './entries.mjs';
 
 const cargo = readFileSync('Cargo.toml', 'utf8');
@@ -49,12 +48,8 @@ for (const file of JSON.parse(readFileSync('pkg/package.json', 'utf8')).files) {
 }
 execFileSync('npm', ['pack', '--dry-run', '--silent'], { cwd: 'pkg', stdio: ['ignore', 'ignore', 'inherit'] });
 
-let raw = 0;
-let gzip = 0;
-for (const file of shippedFiles('pkg')) {
-  const bytes = readFileSync(file);
-  raw += bytes.length;
-  gzip += gzipSync(bytes, { level: 9 }).length;
+// What each entry ships (its bundle with the glue, the host and its .wasm, gzip -9).
+for (const entry of entries) {
+  const { js, wasm, total } = bundledSize('pkg', entry);
+  console.log(`pkg/: wasm-auth-client${entry.subpath ?? entry.name ? `/${entry.subpath ?? entry.name}` : ''}: ${total} B gzip -9 (wasm ${wasm} + JS ${js})`);
 }
-const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-console.log(`pkg/: browser entry (wasm + glue + host + entry) = ${kb(raw)} raw, ${kb(gzip)} gzip -9`);

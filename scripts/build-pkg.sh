@@ -26,6 +26,8 @@ build() { # <out-name> <cargo features>
   local name=$1 features=$2
   wasm-pack --quiet build --mode force --target web --release --no-typescript --no-pack --out-dir "$out/$name" --out-name "$name" -- \
     --no-default-features --features "$features" -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
+  # cargo's own output still has its names: no formatting machinery may be in it.
+  node scripts/check-no-fmt.mjs "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/wasm_auth_client.wasm" "$name"
   node scripts/shorten-names.mjs "$out/$name/${name}_bg.wasm" "$out/$name/$name.js"
   cp "$out/$name/$name.js" "$out/$name/${name}_bg.wasm" pkg/
 }

@@ -36,18 +36,22 @@ export interface PlatformOptions {
   collection?: string;
 }`,
   },
-  {
-    name: 'genauth', glue: 'wasm_auth_genauth', features: 'client,genauth', about: 'GenAuth (Authing V3), with RSA or SM2 password encryption',
-    options: `/** GenAuth (Authing V3). */
+  ...[
+    ['genauth', undefined, 'wasm_auth_genauth', 'client,genauth', 'GenAuth (Authing V3), passwords as typed (the genauth/rsa and genauth/sm2 entries encrypt them)', "'none'"],
+    ['genauth-rsa', 'genauth/rsa', 'wasm_auth_genauth_rsa', 'client,genauth,genauth-rsa', 'GenAuth (Authing V3), with RSA password encryption', "'none' | 'rsa'"],
+    ['genauth-sm2', 'genauth/sm2', 'wasm_auth_genauth_sm2', 'client,genauth,genauth-sm2', 'GenAuth (Authing V3), with SM2 password encryption', "'none' | 'sm2'"],
+  ].map(([name, subpath, glue, features, about, encryptions]) => ({
+    name, subpath, glue, features, about,
+    options: `/** ${about}. */
 export interface PlatformOptions {
   /** The application's host, e.g. \`https://<app>.genauth.ai\`. */
   url: string;
   /** The application's id (sent as \`x-genauth-app-id\`). */
   appId: string;
-  /** Encrypt every password sent with the service's public key. Default \`'none'\`. */
-  passwordEncrypt?: 'none' | 'rsa' | 'sm2';
+  /** Encrypt every password sent with the service's public key (what this entry can: ${encryptions}). Default \`'none'\`. */
+  passwordEncrypt?: ${encryptions};
 }`,
-  },
+  })),
   {
     name: 'wristband', glue: 'wasm_auth_wristband', features: 'client,wristband', about: 'Wristband: the reset and change APIs, sessions from its hosted login',
     options: `/** Wristband. */

@@ -8,31 +8,18 @@
 //
 // Usage: node scripts/shorten-names.mjs <wasm> <glue.js> [<more text files to rewrite>...]
 import { readFileSync, writeFileSync } from 'node:fs';
+import { Reader } from './wasm-reader.mjs';
 
 const [wasmPath, gluePath, ...others] = process.argv.slice(2);
 const wasm = readFileSync(wasmPath);
 const glue = readFileSync(gluePath, 'utf8');
 
 // ---- reading and writing the wasm binary format ---------------------------------------------
-let at = 0;
-function leb() {
-  let n = 0;
-  let shift = 0;
-  for (;;) {
-    const byte = wasm[at++];
-    n += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (!(byte & 0x80)) return n;
-  }
-}
-function name() {
-  const length = leb();
-  const text = wasm.subarray(at, at + length).toString('utf8');
-  at += length;
-  return text;
-}
+const r = new Reader(wasm, 0);
+const leb = () => r.leb();
+const name = () => r.name();
 function limits() {
-  const flags = wasm[at++];
+  const flags = wasm[r.at++];
   leb();
   if (flags & 1) leb();
 }
@@ -53,43 +40,43 @@ const encodeName = (text) => {
 
 /** The import (id 2) and export (id 7) sections, parsed; every other section kept as bytes. */
 const sections = [];
-at = 8;
-while (at < wasm.length) {
-  const id = wasm[at++];
+r.at = 8;
+while (r.at < wasm.length) {
+  const id = wasm[r.at++];
   const size = leb();
-  const start = at;
+  const start = r.at;
   const end = start + size;
   if (id === 2) {
     const entries = [];
     for (let count = leb(); count > 0; count--) {
       const module = name();
       const field = name();
-      const descStart = at;
-      const kind = wasm[at++];
+      const descStart = r.at;
+      const kind = wasm[r.at++];
       if (kind === 0) leb();
-      else if (kind === 1) (at++, limits());
+      else if (kind === 1) (r.at++, limits());
       else if (kind === 2) limits();
-      else if (kind === 3) at += 2;
-      else if (kind === 4) (at++, leb());
+      else if (kind === 3) r.at += 2;
+      else if (kind === 4) (r.at++, leb());
       else throw new Error(`import kind ${kind} not understood`);
-      entries.push({ module, field, desc: wasm.subarray(descStart, at) });
+      entries.push({ module, field, desc: wasm.subarray(descStart, r.at) });
     }
     sections.push({ id, entries });
   } else if (id === 7) {
     const entries = [];
     for (let count = leb(); count > 0; count--) {
       const field = name();
-      const descStart = at;
-      at++;
+      const descStart = r.at;
+      r.at++;
       leb();
-      entries.push({ field, desc: wasm.subarray(descStart, at) });
+      entries.push({ field, desc: wasm.subarray(descStart, r.at) });
     }
     sections.push({ id, entries });
   } else {
     sections.push({ id, bytes: wasm.subarray(start, end) });
   }
-  if (at > end) throw new Error(`section ${id} overran`);
-  at = end;
+  if (r.at > end) throw new Error(`section ${id} overran`);
+  r.at = end;
 }
 
 // ---- choosing the new names -------------------------------------------------------------------

@@ -22,7 +22,7 @@ use crate::session::{Session, User};
 
 /// `unsupported`: what a platform has no operation for.
 pub fn unsupported(what: &str) -> AuthError {
-    AuthError::new(ErrorCode::Unsupported, format!("{what} is not available on this platform"))
+    AuthError::new(ErrorCode::Unsupported, crate::text::cat(&[what, " is not available on this platform"]))
 }
 
 /// A credential in named parts, on a platform whose credentials have none.
@@ -35,7 +35,7 @@ pub fn no_parts() -> AuthError {
 pub fn emailed_code_proof(proof: Proof, platform: &str) -> Result<(String, String), AuthError> {
     let (email, code) = match proof {
         Proof::Code { email, code } => (email, code),
-        Proof::Link(_) => return Err(unsupported(&format!("A recovery link ({platform}'s email carries a code)"))),
+        Proof::Link(_) => return Err(unsupported(&crate::text::cat(&["A recovery link (", platform, "'s email carries a code)"]))),
         Proof::Parts(_) => return Err(no_parts()),
     };
     let code = crate::validate::emailed_code("token", &code)?;
@@ -47,7 +47,7 @@ pub fn emailed_code_proof(proof: Proof, platform: &str) -> Result<(String, Strin
 pub fn local_sign_out_only(scope: SignOutScope) -> Need<()> {
     match scope {
         SignOutScope::Local => Need::ok(()),
-        SignOutScope::Global | SignOutScope::Others => Need::err(unsupported(&format!("signOut({{ scope: '{}' }})", scope.as_str()))),
+        SignOutScope::Global | SignOutScope::Others => Need::err(unsupported(&crate::text::cat(&["signOut({ scope: '", scope.as_str(), "' })"]))),
     }
 }
 

@@ -291,7 +291,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
         self.backend.request_password_reset(&email, redirect_to, challenge.as_deref()).map(move |()| {
             let _ = me.store.set(&me.keys.recovery_email, &email);
             let until = me.host.now() as u64 + PENDING_FLOW_SECONDS;
-            let _ = me.store.set(&me.keys.pending_flow, &until.to_string());
+            let _ = me.store.set(&me.keys.pending_flow, &crate::text::decimal(until));
             me.drop_held();
             *me.recovery_email.borrow_mut() = Some(email);
         })

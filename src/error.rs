@@ -127,7 +127,7 @@ impl AuthError {
 
     /// `invalid_input` naming the field.
     pub fn invalid_input(field: &str, problem: &str) -> Self {
-        Self::new(ErrorCode::InvalidInput, format!("{field}: {problem}"))
+        Self::new(ErrorCode::InvalidInput, crate::text::cat(&[field, ": ", problem]))
     }
 
     /// `not_authenticated` before any request.

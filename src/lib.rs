@@ -42,6 +42,7 @@ pub mod session;
 #[cfg(feature = "serde")]
 mod serde_impls;
 pub mod storage;
+pub mod text;
 pub mod validate;
 pub mod wacht;
 pub mod wire;

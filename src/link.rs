@@ -129,7 +129,7 @@ pub fn without_auth_params(url: &str) -> String {
         let params = if params.contains('=') { keep(params) } else { params.to_string() };
         // A route left with an empty query loses its `?`.
         let route = if params.is_empty() { route.strip_suffix('?').unwrap_or(route) } else { route };
-        format!("{route}{params}")
+        crate::text::cat(&[route, &params])
     });
     if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
         out.push('#');

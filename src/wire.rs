@@ -130,15 +130,15 @@ pub fn multipart(fields: &[(&str, &str)]) -> (String, String) {
     }
     let mut body = String::new();
     for (name, value) in fields {
-        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+        body.push_str(&crate::text::cat(&["--", &boundary, "\r\nContent-Disposition: form-data; name=\"", name, "\"\r\n\r\n", value, "\r\n"]));
     }
-    body.push_str(&format!("--{boundary}--\r\n"));
-    (format!("{MULTIPART}; boundary={boundary}"), body)
+    body.push_str(&crate::text::cat(&["--", &boundary, "--\r\n"]));
+    (crate::text::cat(&[MULTIPART, "; boundary=", &boundary]), body)
 }
 
 /// An `application/x-www-form-urlencoded` body (OAuth token endpoints).
 pub fn form_body(pairs: &[(&str, &str)]) -> String {
-    pairs.iter().map(|(k, v)| format!("{k}={}", encode_query_value(v))).collect::<Vec<_>>().join("&")
+    pairs.iter().map(|(k, v)| crate::text::cat(&[k, "=", &encode_query_value(v)])).collect::<Vec<_>>().join("&")
 }
 
 /// Query-string encoding of one value.

@@ -16,7 +16,7 @@ pub struct NewUser<'a> {
 
 fn user_path(id: &str) -> String {
     // Ids are checked to be UUIDs before they get here, so nothing needs escaping.
-    format!("/admin/users/{id}")
+    crate::text::cat(&["/admin/users/", id])
 }
 
 /// The `update_password` request.

@@ -5,7 +5,7 @@ use crate::backend::SignOutScope;
 use crate::http::HttpRequest;
 
 pub fn request(api: &GoTrue, access_token: &str, scope: SignOutScope) -> HttpRequest {
-    api.request("POST", &format!("{}?scope={}", paths::LOGOUT, scope.as_str()), Some(access_token), None)
+    api.request("POST", &crate::text::cat(&[paths::LOGOUT, "?scope=", scope.as_str()]), Some(access_token), None)
 }
 
 #[cfg(test)]

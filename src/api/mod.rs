@@ -58,9 +58,9 @@ impl GoTrue {
             headers.push(("Content-Type".into(), "application/json;charset=UTF-8".into()));
         }
         if let Some(token) = access_token {
-            headers.push(("Authorization".into(), format!("Bearer {token}")));
+            headers.push(("Authorization".into(), crate::text::cat(&["Bearer ", token])));
         }
-        HttpRequest { method, url: format!("{}{path}", self.base_url), headers, body }
+        HttpRequest { method, url: crate::text::cat(&[&self.base_url, path]), headers, body }
     }
 
     pub(crate) fn json(&self, body: &JsonValue) -> Option<String> {

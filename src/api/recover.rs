@@ -8,7 +8,7 @@ use crate::json::JsonValue;
 /// `redirect_to` travels in the query: GoTrue never reads it from the body here.
 pub fn request(api: &GoTrue, email: &str, redirect_to: Option<&str>, code_challenge: Option<&str>) -> HttpRequest {
     let path = match redirect_to {
-        Some(url) => format!("{}?redirect_to={}", paths::RECOVER, encode_query_value(url)),
+        Some(url) => crate::text::cat(&[paths::RECOVER, "?redirect_to=", &encode_query_value(url)]),
         None => paths::RECOVER.to_string(),
     };
     let body = JsonValue::object([

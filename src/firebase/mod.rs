@@ -35,16 +35,16 @@ impl Firebase {
     pub fn new(url: &str, api_key: &str) -> Self {
         let url = url.trim_end_matches('/');
         let (identity_toolkit, secure_token) = if url.ends_with("identitytoolkit.googleapis.com") {
-            (format!("{url}/v1"), "https://securetoken.googleapis.com/v1".to_string())
+            (crate::text::cat(&[url, "/v1"]), "https://securetoken.googleapis.com/v1".to_string())
         } else {
-            (format!("{url}/identitytoolkit.googleapis.com/v1"), format!("{url}/securetoken.googleapis.com/v1"))
+            (crate::text::cat(&[url, "/identitytoolkit.googleapis.com/v1"]), crate::text::cat(&[url, "/securetoken.googleapis.com/v1"]))
         };
-        Firebase { identity_toolkit, secure_token, key_query: format!("?key={}", encode_query_value(api_key)) }
+        Firebase { identity_toolkit, secure_token, key_query: crate::text::cat(&["?key=", &encode_query_value(api_key)]) }
     }
 
     /// `POST <identity toolkit>/accounts:<method>?key=…` with a JSON body.
     fn accounts(&self, method: &str, body: &JsonValue) -> HttpRequest {
-        self.post(format!("{}/accounts:{method}{}", self.identity_toolkit, self.key_query), body)
+        self.post(crate::text::cat(&[&self.identity_toolkit, "/accounts:", method, &self.key_query]), body)
     }
 
     fn post(&self, url: String, body: &JsonValue) -> HttpRequest {

@@ -1,10 +1,12 @@
 //! GenAuth's password encryption, as its browser SDKs do it: RSA PKCS#1 v1.5 with the service's
 //! public key, base64 (jsencrypt's output); or SM2 in C1C3C2 order, lowercase hex without the
 //! point's `04` prefix (sm-crypto's cipher mode 1). The RustCrypto `rsa` and `sm2` crates do the
-//! cryptography (WebCrypto has neither SM2 nor PKCS#1 v1.5 encryption); randomness is the
-//! system's (`crypto.getRandomValues` in wasm).
+//! cryptography (WebCrypto has neither SM2 nor PKCS#1 v1.5 encryption), each behind its feature
+//! (`genauth-rsa`, `genauth-sm2`); randomness is the host's (`crate::random`).
 
+#[cfg(feature = "genauth-rsa")]
 use base64::Engine;
+#[cfg(feature = "genauth-rsa")]
 use rsa::pkcs8::DecodePublicKey;
 
 use crate::error::{AuthError, ErrorCode};
@@ -22,6 +24,16 @@ pub enum Encryption {
 }
 
 impl Encryption {
+    /// Whether this build can encrypt so (features `genauth-rsa`, `genauth-sm2`: the npm package
+    /// has an entry per algorithm, so that an app ships only its own; the Rust API has both).
+    pub fn available(self) -> bool {
+        match self {
+            Encryption::None => true,
+            Encryption::Rsa => cfg!(feature = "genauth-rsa"),
+            Encryption::Sm2 => cfg!(feature = "genauth-sm2"),
+        }
+    }
+
     /// The option's value (`'none' | 'rsa' | 'sm2'`).
     pub fn parse(name: &str) -> Option<Encryption> {
         match name {
@@ -45,15 +57,18 @@ impl Encryption {
 /// The key of the chosen kind, from `GET /api/v3/system`.
 pub enum PublicKey {
     /// The service's RSA key.
+    #[cfg(feature = "genauth-rsa")]
     Rsa(rsa::PublicKey),
     /// The service's SM2 key.
+    #[cfg(feature = "genauth-sm2")]
     Sm2(sm2::pke::EncryptingKey),
 }
 
 fn bad_key(kind: &str) -> AuthError {
-    AuthError::new(ErrorCode::UnexpectedResponse, format!("The service's {kind} public key could not be read"))
+    AuthError::new(ErrorCode::UnexpectedResponse, crate::text::cat(&["The service's ", kind, " public key could not be read"]))
 }
 
+#[cfg(feature = "genauth-sm2")]
 fn unhex(text: &str) -> Option<Vec<u8>> {
     let text = text.trim();
     if !text.len().is_multiple_of(2) {
@@ -67,8 +82,9 @@ impl PublicKey {
     /// RSA as PEM (or bare base64 SPKI), SM2 as the uncompressed point in hex (`04` optional).
     pub fn from_system(answer: &JsonValue, kind: Encryption) -> Result<PublicKey, AuthError> {
         let text = |name: &str| answer.get(name).and_then(|k| k.str_field("publicKey")).map(str::trim).filter(|k| !k.is_empty());
+        let _ = &text;
         match kind {
-            Encryption::None => Err(bad_key("none")),
+            #[cfg(feature = "genauth-rsa")]
             Encryption::Rsa => {
                 let pem = text("rsa").ok_or_else(|| bad_key("RSA"))?;
                 let key = if pem.starts_with("-----") {
@@ -79,12 +95,14 @@ impl PublicKey {
                 };
                 key.map(PublicKey::Rsa).ok_or_else(|| bad_key("RSA"))
             }
+            #[cfg(feature = "genauth-sm2")]
             Encryption::Sm2 => {
                 let hex = text("sm2").ok_or_else(|| bad_key("SM2"))?;
-                let hex = if hex.len() == 128 { format!("04{hex}") } else { hex.to_string() };
+                let hex = if hex.len() == 128 { crate::text::cat(&["04", hex]) } else { hex.to_string() };
                 let point = unhex(&hex).ok_or_else(|| bad_key("SM2"))?;
                 sm2::pke::EncryptingKey::from_sec1_bytes(&point).map(PublicKey::Sm2).map_err(|_| bad_key("SM2"))
             }
+            other => Err(bad_key(other.as_str())),
         }
     }
 
@@ -96,18 +114,24 @@ impl PublicKey {
             return Err(failed());
         }
         let mut rng = crate::random::Randomness;
+        let _ = (&mut rng, password);
         match self {
+            #[cfg(feature = "genauth-rsa")]
             PublicKey::Rsa(key) => {
                 let mut rng = rand_core::UnwrapErr(rng);
                 let bytes = key.encrypt(&mut rng, rsa::Pkcs1v15Encrypt, password.as_bytes()).map_err(|_| failed())?;
                 Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
             }
+            #[cfg(feature = "genauth-sm2")]
             PublicKey::Sm2(key) => {
                 let bytes = key.encrypt(&mut rng, password.as_bytes()).map_err(|_| failed())?;
                 // C1 is the uncompressed point: sm-crypto (and GenAuth) leave its `04` off.
                 let bytes = bytes.strip_prefix(&[4u8]).unwrap_or(&bytes);
-                Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+                Ok(crate::text::hex(bytes))
             }
+            // A build without either algorithm makes no key at all.
+            #[allow(unreachable_patterns)]
+            _ => Err(failed()),
         }
     }
 }

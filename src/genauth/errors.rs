@@ -34,7 +34,7 @@ pub fn from_body(body: &JsonValue) -> Option<AuthError> {
     };
     let mut error = AuthError::new(code, text);
     error.status = status;
-    error.server_code = api_code.map(|c| c.to_string());
+    error.server_code = api_code.map(|c| crate::text::decimal(u64::from(c)));
     error.request_id = body.str_field("requestId").filter(|id| id.len() <= 128).map(str::to_string);
     if code == ErrorCode::RateLimited {
         error.retry_after = seconds_in_message(message).or_else(|| seconds_before_word(message));

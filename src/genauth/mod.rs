@@ -60,14 +60,14 @@ impl GenAuth {
     /// `<method> <host><path>` with the app id; the access token bare in `authorization`, as
     /// GenAuth's SDKs send it.
     fn request(&self, method: &'static str, path: &str, body: Option<&JsonValue>, token: Option<&str>) -> HttpRequest {
-        let mut headers = vec![("x-genauth-app-id".to_string(), self.app_id.to_string())];
+        let mut headers = vec![("x-genauth-app-id".to_string(), String::from(&*self.app_id))];
         if body.is_some() {
             headers.push(("Content-Type".into(), "application/json".into()));
         }
         if let Some(token) = token {
             headers.push(("authorization".into(), token.to_string()));
         }
-        HttpRequest { method, url: format!("{}{path}", self.host), headers, body: body.map(JsonValue::stringify) }
+        HttpRequest { method, url: crate::text::cat(&[&self.host, path]), headers, body: body.map(JsonValue::stringify) }
     }
 
     fn post(&self, path: &str, body: &JsonValue, token: Option<&str>) -> HttpRequest {

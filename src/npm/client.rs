@@ -280,6 +280,12 @@ fn platform(options: &Fields, url: &str) -> Result<Platform> {
         None => crate::genauth::Encryption::None,
         Some(name) => crate::genauth::Encryption::parse(&name).ok_or_else(|| AuthError::invalid_input("passwordEncrypt", "must be 'none', 'rsa' or 'sm2'"))?,
     };
+    // An entry per algorithm: each ships only its own cipher.
+    if !encryption.available() {
+        let name = encryption.as_str();
+        let text = crate::text::cat(&["passwordEncrypt: '", name, "' is in the wasm-auth-client/genauth/", name, " entry; this one encrypts nothing"]);
+        return Err(AuthError::new(ErrorCode::Unsupported, text));
+    }
     Ok(crate::genauth::GenAuth::new(url, &app_id, encryption))
 }
 

@@ -32,7 +32,7 @@ pub struct PocketBase {
 impl PocketBase {
     /// `url` is the server's address; `collection` the auth collection's name or id (`users`).
     pub fn new(url: &str, collection: &str) -> Self {
-        PocketBase { collection: format!("{}/api/collections/{}", url.trim_end_matches('/'), wire::encode_query_value(collection)) }
+        PocketBase { collection: crate::text::cat(&[url.trim_end_matches('/'), "/api/collections/", &wire::encode_query_value(collection)]) }
     }
 
     /// A collection name as PocketBase allows it (letters, digits, `_`), checked before use.
@@ -53,7 +53,7 @@ impl PocketBase {
         if let Some(token) = token {
             headers.push(("Authorization".into(), token.to_string()));
         }
-        HttpRequest { method, url: format!("{}/{path}", self.collection), headers, body: body.map(JsonValue::stringify) }
+        HttpRequest { method, url: crate::text::cat(&[&self.collection, "/", path]), headers, body: body.map(JsonValue::stringify) }
     }
 }
 
@@ -135,7 +135,7 @@ impl Backend for PocketBase {
         let url = match url.split_once(ROUTE) {
             Some((before, rest)) => {
                 let after = rest.find(['?', '#', '/']).map_or("", |at| rest.get(at..).unwrap_or_default());
-                format!("{before}{}{after}", ROUTE.trim_end_matches('/'))
+                crate::text::cat(&[before, ROUTE.trim_end_matches('/'), after])
             }
             None => url.to_string(),
         };

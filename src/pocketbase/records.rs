@@ -6,7 +6,7 @@ use crate::json::JsonValue;
 use crate::wire::encode_query_value;
 
 pub fn view(api: &PocketBase, id: &str, token: &str) -> HttpRequest {
-    api.request("GET", &format!("records/{}", encode_query_value(id)), None, Some(token))
+    api.request("GET", &crate::text::cat(&["records/", &encode_query_value(id)]), None, Some(token))
 }
 
 /// `PATCH records/<id>` with `oldPassword`, `password` and `passwordConfirm`.
@@ -16,5 +16,5 @@ pub fn update_password(api: &PocketBase, id: &str, token: &str, old_password: &s
         ("password", Some(JsonValue::string(password))),
         ("passwordConfirm", Some(JsonValue::string(password))),
     ]);
-    api.request("PATCH", &format!("records/{}", encode_query_value(id)), Some(&body), Some(token))
+    api.request("PATCH", &crate::text::cat(&["records/", &encode_query_value(id)]), Some(&body), Some(token))
 }

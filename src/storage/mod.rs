@@ -54,10 +54,10 @@ impl Keys {
     pub fn new(prefix: &str) -> Self {
         Keys {
             session: prefix.to_string(),
-            recovery_email: format!("{prefix}:recovery-email"),
-            code_verifier: format!("{prefix}:code-verifier"),
-            pending_flow: format!("{prefix}:pending-flow"),
-            client_token: format!("{prefix}:client-token"),
+            recovery_email: crate::text::cat(&[prefix, ":recovery-email"]),
+            code_verifier: crate::text::cat(&[prefix, ":code-verifier"]),
+            pending_flow: crate::text::cat(&[prefix, ":pending-flow"]),
+            client_token: crate::text::cat(&[prefix, ":client-token"]),
         }
     }
 }

@@ -42,8 +42,8 @@ impl WachtAdmin {
         let body = JsonValue::object([("new_password", Some(JsonValue::string(password))), ("skip_password_check", Some(JsonValue::Bool(skip_password_check)))]);
         let request = HttpRequest {
             method: "PATCH",
-            url: format!("{}/users/{user_id}/password", self.base),
-            headers: vec![("Authorization".into(), format!("Bearer {}", self.api_key)), ("Content-Type".into(), "application/json".into())],
+            url: crate::text::cat(&[&self.base, "/users/", user_id, "/password"]),
+            headers: vec![("Authorization".into(), crate::text::cat(&["Bearer ", &self.api_key])), ("Content-Type".into(), "application/json".into())],
             body: Some(body.stringify()),
         };
         wire::exchange(request, super::errors::admin).map(|_| ())

@@ -67,7 +67,7 @@ impl Wacht {
 
     fn get(&self, path: &str, token: Option<&str>) -> HttpRequest {
         let headers = token.map(|t| vec![(SESSION_HEADER.to_string(), t.to_string())]).unwrap_or_default();
-        HttpRequest { method: "GET", url: format!("{}{path}", self.base), headers, body: None }
+        HttpRequest { method: "GET", url: crate::text::cat(&[&self.base, path]), headers, body: None }
     }
 }
 
@@ -112,7 +112,7 @@ fn session_from(response: &HttpResponse, token: Option<&str>) -> Result<Session,
             JsonValue::Array(items) => items.last().and_then(|last| last.str_field("current_step")).map(str::to_string),
             _ => None,
         });
-        let mut e = AuthError::new(ErrorCode::RequestFailed, format!("Wacht needs another sign-in step first: {}", step.as_deref().unwrap_or("unknown")));
+        let mut e = AuthError::new(ErrorCode::RequestFailed, crate::text::cat(&["Wacht needs another sign-in step first: ", step.as_deref().unwrap_or("unknown")]));
         e.status = response.status;
         e.server_code = step;
         return Err(e);

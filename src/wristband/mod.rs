@@ -47,7 +47,7 @@ pub struct Wristband {
 impl Wristband {
     /// `url` is the application's vanity domain (`https://<app>.us.wristband.dev`) or the devserver.
     pub fn new(url: &str, client_id: &str, headers: Vec<(String, String)>) -> Self {
-        Wristband { api: format!("{}/api/v1", url.trim_end_matches('/')), client_id: client_id.to_string(), headers }
+        Wristband { api: crate::text::cat(&[url.trim_end_matches('/'), "/api/v1"]), client_id: client_id.to_string(), headers }
     }
 
     /// A client id as Wristband issues them (letters and digits), checked before use.
@@ -62,9 +62,9 @@ impl Wristband {
         let mut headers = self.headers.clone();
         if let Some(token) = token {
             headers.retain(|(name, _)| !name.eq_ignore_ascii_case("authorization"));
-            headers.push(("Authorization".into(), format!("Bearer {token}")));
+            headers.push(("Authorization".into(), crate::text::cat(&["Bearer ", token])));
         }
-        HttpRequest { method, url: format!("{}{path}", self.api), headers, body: None }
+        HttpRequest { method, url: crate::text::cat(&[&self.api, path]), headers, body: None }
     }
 
     fn json(&self, path: &str, body: &JsonValue, token: Option<&str>) -> HttpRequest {

@@ -13,7 +13,9 @@ import http from 'node:http';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { startDevserver, root, freshEmail } from '../support/devserver.mjs';
-import { AuthClient } from '../../pkg/genauth-node.js';
+import { AuthClient as Plain } from '../../pkg/genauth-node.js';
+import { AuthClient as WithRsa } from '../../pkg/genauth-rsa-node.js';
+import { AuthClient as WithSm2 } from '../../pkg/genauth-sm2-node.js';
 
 // jsencrypt is a browser library: it looks for these globals when it loads.
 globalThis.window ??= globalThis;
@@ -94,10 +96,14 @@ test("the client's RSA and SM2 ciphertexts decrypt with jsencrypt and sm-crypto"
   const pair = sm2.generateKeyPairHex();
   const host = await capturingHost({ rsa: { publicKey: rsa.getPublicKey() }, sm2: { publicKey: pair.publicKey } });
   try {
-    for (const [kind, decrypt] of [
-      ['rsa', (ct) => rsa.decrypt(ct)],
-      ['sm2', (ct) => sm2.doDecrypt(ct, pair.privateKey, 1)],
+    for (const [kind, AuthClient, decrypt] of [
+      ['rsa', WithRsa, (ct) => rsa.decrypt(ct)],
+      ['sm2', WithSm2, (ct) => sm2.doDecrypt(ct, pair.privateKey, 1)],
     ]) {
+      // Each algorithm is in its own entry: the others refuse it before any request.
+      for (const Other of [Plain, kind === 'rsa' ? WithSm2 : WithRsa]) {
+        assert.throws(() => new Other({ url: host.url, appId: APP_ID, passwordEncrypt: kind }), { code: 'unsupported' });
+      }
       const auth = new AuthClient({ url: host.url, appId: APP_ID, passwordEncrypt: kind, storage: 'memory', autoRefresh: false });
       for (const password of ['pässwörd-ünïcode-1', 'x'.repeat(72)]) {
         await assert.rejects(auth.signInWithEmail({ email: 'a@x.io', password }), { code: 'invalid_credentials' });

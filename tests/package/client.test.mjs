@@ -365,13 +365,15 @@ test('the type declarations export the documented API without any', () => {
   assert.match(entries.main, /export declare const AuthClient: \{ new \(options: AuthClientOptions\): AuthClient \}/);
   assert.match(entries.main, /export \{ AuthError, isAuthError \} from '\.\/auth-error\.js'/);
   assert.match(entries.main, /export interface PlatformOptions \{[^}]*apiKey\?: string;/);
-  assert.match(entries.genauth, /passwordEncrypt\?: 'none' \| 'rsa' \| 'sm2';/);
+  assert.match(entries.genauth, /passwordEncrypt\?: 'none';/);
+  assert.match(read('genauth-rsa.d.ts'), /passwordEncrypt\?: 'none' \| 'rsa';/);
+  assert.match(read('genauth-sm2.d.ts'), /passwordEncrypt\?: 'none' \| 'sm2';/);
   assert.match(entries.admin, /export declare const AdminClient: \{ new \(options: AdminClientOptions\): AdminClient \}/);
   assert.match(entries.wachtAdmin, /export declare const AdminClient: \{ new \(options: WachtAdminClientOptions\): AdminClient \}/);
   assert.match(read('auth-error.d.ts'), /export declare class AuthError extends Error/);
   assert.match(read('auth-error.d.ts'), /export declare function isAuthError\(error: unknown\): error is AuthError;/);
   const manifest = JSON.parse(read('package.json'));
-  for (const subpath of ['./firebase', './pocketbase', './genauth', './wristband', './wacht', './wacht/admin', './admin']) {
+  for (const subpath of ['./firebase', './pocketbase', './genauth', './genauth/rsa', './genauth/sm2', './wristband', './wacht', './wacht/admin', './admin']) {
     assert.ok(manifest.exports[subpath]?.types, `package.json exports ${subpath}`);
   }
   const signatures = [
