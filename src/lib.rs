@@ -61,7 +61,7 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 #[cfg(all(target_arch = "wasm32", feature = "rust"))]
 pub mod client;
 #[cfg(all(target_arch = "wasm32", feature = "rust"))]
-pub use client::{AuthChange, AuthClient, AuthEvents, ClientOptions, ResetRequest, Storage, Subscription, UpdatePassword, VerifyOtp};
+pub use client::{AsyncStore, AuthChange, AuthClient, AuthEvents, ClientOptions, ResetRequest, Storage, Subscription, UpdatePassword, VerifyOtp};
 pub use backend::SignOutScope;
 pub use core::AuthEvent;
 pub use error::{AuthError, ErrorCode};

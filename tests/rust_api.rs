@@ -185,3 +185,142 @@ fn requests_have_no_serialize() {
     let form: UpdatePassword = serde_json::from_str(r#"{"password":"p","current_password":null,"nonce":null,"skip_password_updated_email":false}"#).unwrap();
     assert_eq!(form, UpdatePassword::new("p"));
 }
+
+/// A synchronous store the test can read and change.
+#[derive(Default)]
+struct MapStore(RefCell<std::collections::HashMap<String, String>>);
+
+impl wasm_auth_client::storage::Store for MapStore {
+    fn get(&self, key: &str) -> wasm_auth_client::error::Result<Option<String>> {
+        Ok(self.0.borrow().get(key).cloned())
+    }
+    fn set(&self, key: &str, value: &str) -> wasm_auth_client::error::Result<()> {
+        self.0.borrow_mut().insert(key.to_string(), value.to_string());
+        Ok(())
+    }
+    fn remove(&self, key: &str) -> wasm_auth_client::error::Result<()> {
+        self.0.borrow_mut().remove(key);
+        Ok(())
+    }
+}
+
+/// An asynchronous store: every call finishes 50 ms later.
+#[derive(Default)]
+struct SlowStore(Rc<MapStore>);
+
+impl wasm_auth_client::AsyncStore for SlowStore {
+    fn get(&self, key: &str) -> std::pin::Pin<Box<dyn std::future::Future<Output = wasm_auth_client::error::Result<Option<String>>>>> {
+        let (map, key) = (self.0.clone(), key.to_string());
+        Box::pin(async move {
+            gloo_timers::future::TimeoutFuture::new(50).await;
+            wasm_auth_client::storage::Store::get(&*map, &key)
+        })
+    }
+    fn set(&self, key: &str, value: &str) -> std::pin::Pin<Box<dyn std::future::Future<Output = wasm_auth_client::error::Result<()>>>> {
+        let (map, key, value) = (self.0.clone(), key.to_string(), value.to_string());
+        Box::pin(async move {
+            gloo_timers::future::TimeoutFuture::new(50).await;
+            wasm_auth_client::storage::Store::set(&*map, &key, &value)
+        })
+    }
+    fn remove(&self, key: &str) -> std::pin::Pin<Box<dyn std::future::Future<Output = wasm_auth_client::error::Result<()>>>> {
+        let (map, key) = (self.0.clone(), key.to_string());
+        Box::pin(async move {
+            gloo_timers::future::TimeoutFuture::new(50).await;
+            wasm_auth_client::storage::Store::remove(&*map, &key)
+        })
+    }
+}
+
+fn with_options(key: &str, storage: Storage, auto_refresh: bool) -> AuthClient {
+    let options = ClientOptions { storage, storage_key: key.to_string(), auto_refresh, ..ClientOptions::default() };
+    AuthClient::gotrue(server(), None, options).expect("client")
+}
+
+/// The next event, or `None` after `ms`.
+async fn next_event_within(stream: &mut wasm_auth_client::AuthEvents, ms: u32) -> Option<AuthEvent> {
+    let timeout = gloo_timers::future::TimeoutFuture::new(ms);
+    futures_util::pin_mut!(timeout);
+    match futures_util::future::select(stream.next(), timeout).await {
+        futures_util::future::Either::Left((change, _)) => change.map(|c| c.event),
+        futures_util::future::Either::Right(_) => None,
+    }
+}
+
+/// A stored session, signed in with a client that has no timer of its own.
+async fn stored_session(tag: &str) -> (String, Rc<MapStore>) {
+    let email = fresh_email(tag);
+    sign_up(&email).await;
+    let map = Rc::new(MapStore::default());
+    with_options(tag, Storage::Custom(map.clone()), false).sign_in_with_email(&email, PASSWORD).await.unwrap();
+    (email, map)
+}
+
+#[test]
+async fn the_background_timer_refreshes_a_token_about_to_expire_and_stops_with_the_client() {
+    let (_, map) = stored_session("timer").await;
+    // The stored token has 50 s left: inside the refresh margin.
+    let record = map.0.borrow()["timer"].clone();
+    let mut parsed: serde_json::Value = serde_json::from_str(&record).unwrap();
+    parsed["expires_at"] = serde_json::json!(js_sys::Date::now() / 1000.0 + 50.0);
+    map.0.borrow_mut().insert("timer".into(), parsed.to_string());
+
+    // Without the timer nothing happens; with it, the token is refreshed unasked.
+    let idle = with_options("timer", Storage::Custom(map.clone()), false);
+    assert_eq!(next_event_within(&mut idle.events(), 1500).await, None, "no timer, no refresh");
+    drop(idle);
+    let auth = with_options("timer", Storage::Custom(map.clone()), true);
+    let mut stream = auth.events();
+    assert_eq!(next_event_within(&mut stream, 5000).await, Some(AuthEvent::TokenRefreshed));
+    let refreshed: serde_json::Value = serde_json::from_str(&map.0.borrow()["timer"]).unwrap();
+    assert_ne!(refreshed["refresh_token"], parsed["refresh_token"], "the rotated token is stored");
+    // The fresh token is not due for an hour: the timer waits.
+    assert_eq!(next_event_within(&mut stream, 1500).await, None);
+}
+
+#[test]
+async fn another_tabs_sign_in_and_sign_out_reach_this_client() {
+    let key = format!("rust-tabs-{}", js_sys::Date::now() as u64);
+    let auth = with_options(&key, Storage::Local, false);
+    let mut stream = auth.events();
+    let (email, map) = stored_session("tabs-other").await;
+    let record = map.0.borrow()["tabs-other"].clone();
+
+    // What a second tab's write looks like here: a storage event on this window.
+    let storage_event = |value: Option<&str>| {
+        let init = web_sys::StorageEventInit::new();
+        init.set_key(Some(&key));
+        init.set_new_value(value);
+        let event = web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap();
+        web_sys::window().unwrap().dispatch_event(&event).unwrap();
+    };
+    storage_event(Some(&record));
+    assert_eq!(next_event_within(&mut stream, 2000).await, Some(AuthEvent::SignedIn));
+    assert_eq!(auth.cached_user().and_then(|u| u.email().map(str::to_string)), Some(email));
+
+    // Another key's write is not ours.
+    let init = web_sys::StorageEventInit::new();
+    init.set_key(Some("someone-else"));
+    init.set_new_value(None);
+    web_sys::window().unwrap().dispatch_event(&web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap()).unwrap();
+    assert!(auth.cached_user().is_some());
+
+    storage_event(None);
+    assert_eq!(next_event_within(&mut stream, 2000).await, Some(AuthEvent::SignedOut));
+    assert!(auth.cached_user().is_none());
+}
+
+#[test]
+async fn an_asynchronous_store_is_read_before_the_first_call_and_written_through() {
+    let (email, map) = stored_session("async").await;
+    let auth = with_options("async", Storage::Async(Rc::new(SlowStore(map.clone()))), false);
+    assert!(auth.cached_user().is_none(), "not read yet");
+    let session = auth.get_session().await.unwrap().expect("the stored session, once read");
+    assert_eq!(session.user.email(), Some(email.as_str()));
+    assert_eq!(auth.cached_user().and_then(|u| u.email().map(str::to_string)), Some(email));
+
+    auth.sign_out(SignOutScope::Local).await.unwrap();
+    assert!(auth.cached_user().is_none());
+    gloo_timers::future::TimeoutFuture::new(300).await;
+    assert!(!map.0.borrow().contains_key("async"), "the sign-out reached the store");
+}

@@ -25,6 +25,7 @@
 //! [`ErrorCode::NotAuthenticated`]: crate::ErrorCode::NotAuthenticated
 //! [`ErrorCode::InvalidInput`]: crate::ErrorCode::InvalidInput
 
+mod host;
 mod requests;
 mod storage;
 mod transport;
@@ -34,6 +35,7 @@ use std::rc::{Rc, Weak};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+pub use host::AsyncStore;
 pub use requests::{ResetRequest, UpdatePassword, VerifyOtp};
 pub use storage::WebStore;
 pub use transport::GlooFetch;
@@ -62,6 +64,9 @@ pub enum Storage {
     Memory,
     /// Yours (synchronous).
     Custom(Rc<dyn Store>),
+    /// Yours, asynchronous (IndexedDB, a server): read once before the first call — every call
+    /// waits for that, and `cached_user()` is `None` until then — and written through in order.
+    Async(Rc<dyn AsyncStore>),
 }
 
 /// How the client is set up, beside its platform.
@@ -73,11 +78,14 @@ pub struct ClientOptions {
     pub storage_key: String,
     /// Per-request timeout. Default 10 s.
     pub timeout: Duration,
+    /// Refresh in the background before the token expires (paused while the tab is hidden).
+    /// Default true.
+    pub auto_refresh: bool,
 }
 
 impl Default for ClientOptions {
     fn default() -> Self {
-        ClientOptions { storage: Storage::Default, storage_key: DEFAULT_STORAGE_KEY.into(), timeout: Duration::from_secs(10) }
+        ClientOptions { storage: Storage::Default, storage_key: DEFAULT_STORAGE_KEY.into(), timeout: Duration::from_secs(10), auto_refresh: true }
     }
 }
 
@@ -102,6 +110,11 @@ type Core<B> = AuthCore<B, JsHost>;
 pub struct AuthClient<B: Backend = GoTrue> {
     core: Rc<Core<B>>,
     io: GlooFetch,
+    /// Open once an asynchronous store has been read (at once for the others).
+    ready: Rc<host::Ready>,
+    /// Dropped (timer cancelled, listeners removed) with the client.
+    _auto_refresh: Option<Rc<host::AutoRefresh<B>>>,
+    _tab_sync: Option<host::TabSync>,
 }
 
 impl AuthClient<GoTrue> {
@@ -129,20 +142,49 @@ impl<B: Backend> AuthClient<B> {
         if millis == 0 {
             return Err(AuthError::invalid_input("timeoutMs", "must be a positive number"));
         }
+        let keys = Keys::new(&options.storage_key);
+        let shared = matches!(options.storage, Storage::Local) && WebStore::open(true).is_some();
+        let mut filling = None;
         let store: Box<dyn Store> = match options.storage {
             Storage::Default if in_browser_document() => web_or_memory(false),
             Storage::Default | Storage::Memory => Box::new(MemoryStore::default()),
             Storage::Session => web_or_memory(false),
             Storage::Local => web_or_memory(true),
             Storage::Custom(store) => Box::new(store),
+            Storage::Async(store) => {
+                let copy = Rc::new(host::AsyncCopy::new(store));
+                filling = Some(copy.clone());
+                Box::new(copy)
+            }
         };
-        let core = AuthCore::new(backend, JsHost, store, Keys::new(&options.storage_key));
-        Ok(AuthClient { core, io: GlooFetch { timeout_ms: u32::try_from(millis).unwrap_or(u32::MAX) } })
+        let core = AuthCore::new(backend, JsHost, store, keys.clone());
+        let io = GlooFetch { timeout_ms: u32::try_from(millis).unwrap_or(u32::MAX) };
+        let auto_refresh = options.auto_refresh.then(|| host::AutoRefresh::start(&core, io));
+        let tab_sync = if shared { host::TabSync::start(&core, keys.session.clone()) } else { None };
+        let ready = match filling {
+            None => host::Ready::now(),
+            Some(copy) => {
+                let ready = Rc::new(host::Ready::default());
+                let (core, ready_later, timer) = (core.clone(), ready.clone(), auto_refresh.clone());
+                let names = [keys.session, keys.recovery_email, keys.code_verifier, keys.pending_flow, keys.client_token];
+                wasm_bindgen_futures::spawn_local(async move {
+                    copy.fill(&names).await;
+                    core.reload();
+                    ready_later.open();
+                    if let Some(timer) = timer {
+                        timer.arm(0.0);
+                    }
+                });
+                ready
+            }
+        };
+        Ok(AuthClient { core, io, ready, _auto_refresh: auto_refresh, _tab_sync: tab_sync })
     }
 
     /// Emails a recovery code (and, where the platform has one, a link). The same answer for
     /// unknown addresses; the address is held for [`Self::verify_otp`].
     pub async fn request_password_reset(&self, request: ResetRequest) -> Result<()> {
+        self.ready.wait().await;
         let flow = request.flow();
         drive(self.core.request_password_reset(&request.email, request.redirect_to.as_deref(), flow), &self.io).await
     }
@@ -151,18 +193,21 @@ impl<B: Backend> AuthClient<B> {
     /// (`PasswordRecovery`) and answers it; platforms that hold the credential until the new
     /// password answer `None` (still `PasswordRecovery`).
     pub async fn verify_otp(&self, proof: VerifyOtp) -> Result<Option<Session>> {
+        self.ready.wait().await;
         drive(self.core.verify_recovery(proof.into_proof()), &self.io).await
     }
 
     /// Sets a new password: completes a verified reset, or changes the signed-in user's
     /// password (`current_password`, when given, is always checked). `UserUpdated`.
     pub async fn update_password(&self, request: UpdatePassword) -> Result<()> {
+        self.ready.wait().await;
         let need = self.core.update_password(&request.password, request.current_password.as_deref(), request.nonce.as_deref(), request.options());
         drive(need, &self.io).await.map(|_| ())
     }
 
     /// Signs in with email and password (`SignedIn`).
     pub async fn sign_in_with_email(&self, email: &str, password: &str) -> Result<Session> {
+        self.ready.wait().await;
         drive(self.core.sign_in(email, password), &self.io).await
     }
 
@@ -170,27 +215,32 @@ impl<B: Backend> AuthClient<B> {
     /// the server is asked whose they are (`SignedIn`). `expires_in` (seconds) is needed unless
     /// the platform reads it from the token.
     pub async fn set_session(&self, access_token: &str, refresh_token: &str, expires_in: Option<f64>) -> Result<Session> {
+        self.ready.wait().await;
         drive(self.core.set_session(access_token, refresh_token, expires_in), &self.io).await
     }
 
     /// Signs out: `Local` (this session), `Global` (every session of the user) or `Others`
     /// (every other one), as far as the platform can.
     pub async fn sign_out(&self, scope: SignOutScope) -> Result<()> {
+        self.ready.wait().await;
         drive(self.core.sign_out(scope), &self.io).await
     }
 
     /// The session, refreshed first when it is about to expire; `None` when signed out.
     pub async fn get_session(&self) -> Result<Option<Session>> {
+        self.ready.wait().await;
         drive(self.core.session(), &self.io).await
     }
 
     /// The user as the server has it now (the cached copy follows).
     pub async fn get_user(&self) -> Result<User> {
+        self.ready.wait().await;
         drive(self.core.user(), &self.io).await
     }
 
     /// Emails a reauthentication nonce, for servers that require one to change the password.
     pub async fn reauthenticate(&self) -> Result<()> {
+        self.ready.wait().await;
         drive(self.core.reauthenticate(), &self.io).await
     }
 
@@ -199,6 +249,7 @@ impl<B: Backend> AuthClient<B> {
     /// Tokens in a link's fragment are taken only after this client's own reset request, or
     /// with `accept_tokens`; `None` when there is nothing to consume.
     pub async fn handle_redirect(&self, url: Option<&str>, accept_tokens: bool) -> Result<Option<Session>> {
+        self.ready.wait().await;
         let url = match url {
             Some(url) => url.to_string(),
             None => {
