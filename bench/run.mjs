@@ -67,8 +67,11 @@ async function measureSizes() {
   const platforms = entries.filter((e) => e.name).map((entry) => ({ name: entry.subpath ?? entry.name, about: entry.about, admin: !!entry.admin, gzip: bundledSize(path.join(root, 'pkg'), entry) }));
   // The vendor's own client for PocketBase, the same calls: reset request and confirm, sign-in, refresh, update.
   const pocketbase = await bundle('pocketbase-sdk', "import PocketBase from 'pocketbase';\nexport { PocketBase };\n");
+  const main = entries.find((e) => !e.name);
   return {
     platforms,
+    gotrue: bundledSize(path.join(root, 'pkg'), main),
+    breakdown: JSON.parse(readFileSync(path.join(root, 'build/pkg-parts', `${main.glue}.breakdown.json`), 'utf8')),
     pocketbase: sizes([pocketbase]),
     ours: sizes(ours),
     oursBundled: sizes([oursBundle, path.join(work, 'wasm_auth_client_bg.wasm')]),
@@ -314,6 +317,40 @@ ${rows.join('\n')}
 </svg>\n`;
 }
 
+// The targets of issue 21, met or not in this run: bytes as the size budget measures them.
+function targets(size, coldBrowser, coldNode, ratio) {
+  const platform = (name) => size.platforms.find((p) => p.name === name).gzip.total;
+  const others = size.platforms.filter((p) => !p.admin && !p.name.startsWith('genauth/'));
+  const worst = others.reduce((a, b) => (b.gzip.total > a.gzip.total ? b : a));
+  const oneCipher = Math.max(platform('genauth/rsa'), platform('genauth/sm2'));
+  const rows = [
+    ['GoTrue browser entry, gzip (bundled + wasm)', '≤ 34,000 B', `${size.gotrue.total.toLocaleString('en')} B`, size.gotrue.total <= 34000],
+    [`every other platform entry (largest: ${worst.name})`, '≤ 36 KB', kb(worst.gzip.total), worst.gzip.total <= 36 * 1024],
+    ['GenAuth with one cipher (larger of rsa, sm2)', '≤ 60 KB', kb(oneCipher), oneCipher <= 60 * 1024],
+    ['Chromium cold start, preload', '≤ 1.00× auth-js', `${(coldBrowser.ours.median / coldBrowser.authJs.median).toFixed(2)}×`, coldBrowser.ours.median <= coldBrowser.authJs.median],
+    ['Chromium cold start, no preload', '≤ 1.00× auth-js', `${(coldBrowser.oursNoPreload.median / coldBrowser.authJs.median).toFixed(2)}×`, coldBrowser.oursNoPreload.median <= coldBrowser.authJs.median],
+    ['Node cold start', '≤ 0.6× auth-js', `${(coldNode.ours.median / coldNode.authJs.median).toFixed(2)}×`, coldNode.ours.median <= 0.6 * coldNode.authJs.median],
+    ['recovery flow', '≤ 1.05× bare fetch', `${ratio('ours').toFixed(3)}× (auth-js ${ratio('authJs').toFixed(3)}×)`, ratio('ours') <= 1.05],
+  ];
+  return ['## Targets in this run', '', '| measure | target | this run | |', '| --- | --- | --- | --- |', ...rows.map(([what, target, now, met]) => `| ${what} | ${target} | ${now} | ${met ? 'met' : 'missed'} |`)];
+}
+
+// Where the GoTrue entry's wasm goes (scripts/size-breakdown.mjs, before wasm-opt), each
+// share also applied to the shipped wasm's gzip: an estimate of what removing it would save.
+function breakdown(size) {
+  const { parts, before_wasm_opt: total } = size.breakdown;
+  const shown = parts.filter((p) => p.share >= 0.01);
+  const rest = parts.filter((p) => p.share < 0.01).reduce((sum, p) => sum + p.bytes, 0);
+  return [
+    `## Where the GoTrue entry's bytes go: its JavaScript ${kb(size.gotrue.js)} gzip, its wasm ${kb(size.gotrue.wasm)} gzip (${kb(total)} of code and data before wasm-opt)`,
+    '',
+    '| owner (Rust module or crate) | before wasm-opt | share | ≈ of the shipped gzip |',
+    '| --- | --- | --- | --- |',
+    ...shown.map((p) => `| ${p.part} | ${kb(p.bytes)} | ${(p.share * 100).toFixed(1)} % | ${kb(p.share * size.gotrue.wasm)} |`),
+    `| the rest (each under 1 %) | ${kb(rest)} | ${((rest / total) * 100).toFixed(1)} % | ${kb((rest / total) * size.gotrue.wasm)} |`,
+  ];
+}
+
 async function main() {
   log('building the auth-js and firebase bundles, measuring sizes');
   const size = await measureSizes();
@@ -382,6 +419,10 @@ async function main() {
       `| JS heap used before → after (after GC) | ${kb(mem.before.heap)} → ${kb(mem.after.heap)} |`,
       '',
       '![ratios](ratios.svg)',
+      '',
+      ...targets(size, coldBrowser, coldNode, ratio),
+      '',
+      ...breakdown(size),
       '',
     ];
     const markdown = lines.join('\n');

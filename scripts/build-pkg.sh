@@ -28,6 +28,8 @@ build() { # <out-name> <cargo features>
     --no-default-features --features "$features" -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
   # cargo's own output still has its names: no formatting machinery may be in it.
   node scripts/check-no-fmt.mjs "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/wasm_auth_client.wasm" "$name"
+  # ...and says where the code goes (bench/run.mjs prints it).
+  node scripts/size-breakdown.mjs "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/wasm_auth_client.wasm" "$out/$name.breakdown.json"
   node scripts/shorten-names.mjs "$out/$name/${name}_bg.wasm" "$out/$name/$name.js"
   cp "$out/$name/$name.js" "$out/$name/${name}_bg.wasm" pkg/
 }
