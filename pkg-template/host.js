@@ -147,8 +147,10 @@ export function connect(glue, options, store, timeoutMs, onEvent) {
   const feed = (task, outcome, text) => {
     if (!closed) perform(call(() => glue.feed(handle, task, outcome, text)));
   };
-  // One HTTP exchange, aborted after timeoutMs. The wasm reads the status, three headers and
-  // the body; "1" is a network failure, "2" a timeout (src/npm/mod.rs).
+  // One HTTP exchange, aborted after timeoutMs. The wasm reads the status, the headers its
+  // platform named at open (opened[2]) and the body; "1" is a network failure, "2" a timeout
+  // (src/npm/mod.rs).
+  const reads = opened[2];
   const send = async (task, method, url, headers, body) => {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -157,7 +159,7 @@ export function connect(glue, options, store, timeoutMs, onEvent) {
     try {
       const response = await fetch(url, { method, headers, body: body ?? undefined, signal: controller.signal });
       const h = response.headers;
-      text = [h.get('x-sb-error-code'), h.get('retry-after'), h.get('x-development-session'), await response.text()].map((v) => v ?? '').join('\0');
+      text = [...reads.map((name) => h.get(name)), await response.text()].map((v) => v ?? '').join('\0');
       outcome = Math.max(response.status, 3);
     } catch {
       outcome = controller.signal.aborted ? 2 : 1;

@@ -1,6 +1,6 @@
-//! What the session core needs from an auth platform: the contract every protocol module keeps.
-//! GoTrue (`api/`) is the first; each further platform is a module implementing this trait,
-//! built into its own entry, and the core stays as it is.
+//! What the session core needs from an auth platform: the contract every protocol module keeps
+//! (GoTrue's `api/`, `firebase/`, `pocketbase/`, `genauth/`, `wristband/`, `wacht/`), each built
+//! into its own entry, and what a platform does beyond it, declared as data ([`Capabilities`]).
 //!
 //! Every method is synchronous and returns a [`Need`]: the requests to send and how to read
 //! their answers, never the sending itself. Input a platform can judge (the shape of its codes
@@ -178,18 +178,58 @@ pub struct ResetOptions {
     pub skip_password_updated_email: bool,
 }
 
-/// One auth platform's protocol.
+/// What a platform does beyond the contract every platform keeps, declared as data. Constants:
+/// the core's code for what a platform lacks is left out of that platform's entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// `verify_recovery` may answer [`Verified::Held`], completed by
+    /// [`Backend::complete_recovery`].
+    pub holds_credentials: bool,
+    /// Verifying a held credential tells how long it stays good ([`Credential::expires_in`]).
+    pub reports_reset_expiry: bool,
+    /// A reset can skip the "password updated" email (checked before any request).
+    pub skips_password_updated_email: bool,
+    /// Reset links can use PKCE (`flow: 'pkce'`; [`Backend::exchange_code`]), checked before
+    /// anything is stored.
+    pub pkce: bool,
+    /// The server itself checks `current_password` (then it is required, and sent with the
+    /// change); otherwise the core proves it by signing in with it first.
+    pub checks_current_password: bool,
+    /// Answers to requests made with the session may carry a renewed session token
+    /// ([`Backend::renewed_token`]).
+    pub renews_tokens_in_answers: bool,
+    /// The header of a token the platform's server gives this client rather than a user (one
+    /// per browser): once an answer carries one ([`Backend::client_token`]) it goes with every
+    /// request that carries none, signed out too, and each newer answer's replaces it.
+    pub client_token_header: Option<&'static str>,
+    /// The answer headers the platform reads ([`HttpResponse::header`]), lower case; the hosts
+    /// hand over these and no other (`retry-after` is in [`Capabilities::NONE`]'s).
+    pub response_headers: &'static [&'static str],
+}
+
+impl Capabilities {
+    /// The contract and nothing more.
+    pub const NONE: Capabilities = Capabilities {
+        holds_credentials: false,
+        reports_reset_expiry: false,
+        skips_password_updated_email: false,
+        pkce: false,
+        checks_current_password: false,
+        renews_tokens_in_answers: false,
+        client_token_header: None,
+        response_headers: &[crate::http::RETRY_AFTER],
+    };
+}
+
+/// One auth platform's protocol. The defaults answer "this platform has no such operation".
 pub trait Backend: 'static {
+    /// What the platform does beyond the contract.
+    const CAPABILITIES: Capabilities;
     /// Sends the recovery email; the same answer for unknown addresses. With a PKCE challenge
     /// (where the platform has them) the link redirects with a code to exchange.
     fn request_password_reset(&self, email: &str, redirect_to: Option<&str>, code_challenge: Option<&str>) -> Need<()>;
     /// Checks the proof's shape, then verifies it as far as the platform can.
     fn verify_recovery(&self, proof: Proof) -> Need<Verified>;
-    /// Whether `verify_recovery` may answer [`Verified::Held`]. A constant per platform, so that
-    /// the core's code for held credentials is left out of the entries that never hold one.
-    fn holds_credentials(&self) -> bool {
-        false
-    }
     /// Sets `password` with a held credential, then signs in with it where the platform lets a
     /// client do so; `None` where the reset ends every session and signing in is up to the app
     /// (Wristband: its hosted login).
@@ -203,55 +243,22 @@ pub trait Backend: 'static {
         let _ = (access_token, now);
         None
     }
-    /// Whether answers to requests made with the session may carry a renewed session token
-    /// ([`Backend::renewed_token`]); a constant per platform, so that entries whose platform
-    /// never renews tokens this way leave the code out.
-    fn renews_tokens_in_answers(&self) -> bool {
-        false
-    }
     /// The session token a server renewed while answering, with its expiry (Unix seconds, as
-    /// the core keeps it): Wacht renews an expired one on any request and sends the new one in a
-    /// header, and the old one stops working.
+    /// the core keeps it), where [`Capabilities::renews_tokens_in_answers`].
     fn renewed_token(&self, response: &HttpResponse) -> Option<(String, f64)> {
         let _ = response;
         None
     }
-    /// The header of a token the platform's server gives this client rather than a user
-    /// (Wacht's development session, one per browser): once an answer carries one it goes with
-    /// every request that carries none, signed out too, and each newer answer's replaces it.
-    /// `None` where the platform has none (a constant: the core's code for it is left out).
-    fn client_token_header(&self) -> Option<&'static str> {
-        None
-    }
-    /// The client token an answer carries.
+    /// The client token an answer carries, where [`Capabilities::client_token_header`] names one.
     fn client_token(&self, response: &HttpResponse) -> Option<String> {
         let _ = response;
         None
     }
-    /// Whether a reset can skip the "password updated" email; asked before any request.
-    fn can_skip_password_updated_email(&self) -> bool {
-        false
-    }
-    /// Whether verifying a held credential tells how long it stays good
-    /// ([`Credential::expires_in`]); a constant per platform.
-    fn reports_reset_expiry(&self) -> bool {
-        false
-    }
-
-    /// What a link the user followed or pasted carries (GoTrue's formats by default).
-    fn parse_link(&self, url: &str) -> Option<RecoveryLink> {
-        crate::link::parse(url)
-    }
-    /// `url` as the address bar should show it once its link was read: without the auth
-    /// parameters, and without any credential the platform's links carry elsewhere (a path
-    /// segment).
-    fn clean_link(&self, url: &str) -> String {
-        crate::link::without_auth_params(url)
-    }
-    /// Whether reset links can use PKCE (`flow: 'pkce'`); asked before anything is stored.
-    fn supports_pkce(&self) -> bool {
-        false
-    }
+    /// What a link the user followed or pasted carries, in this platform's formats.
+    fn parse_link(&self, url: &str) -> Option<RecoveryLink>;
+    /// `url` as the address bar should show it once its link was read: without the
+    /// platform's link parameters and any credential its links carry elsewhere (a path segment).
+    fn clean_link(&self, url: &str) -> String;
     /// Exchanges a PKCE code from the link's redirect, with the verifier kept since the request.
     fn exchange_code(&self, auth_code: &str, code_verifier: &str) -> Need<Session> {
         let _ = (auth_code, code_verifier);
@@ -264,11 +271,6 @@ pub trait Backend: 'static {
     fn refresh(&self, session: &Session) -> Need<Session>;
     /// The user as the server has it now.
     fn get_user(&self, session: &Session) -> Need<User>;
-    /// Whether the server itself checks `current_password` (then it is required, and sent with
-    /// the change); otherwise the core proves it by signing in with it first.
-    fn checks_current_password(&self) -> bool {
-        false
-    }
     /// Changes the password of the signed-in user.
     fn update_password(&self, session: &Session, change: PasswordChange<'_>) -> Need<Updated>;
     /// Sends the reauthentication nonce.

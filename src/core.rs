@@ -144,7 +144,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     /// treated as signed out; storage that cannot be read counts as empty. Never fails.
     pub fn new(backend: B, host: H, store: Box<dyn Store>, keys: Keys) -> Rc<Self> {
         let (session, recovery_email) = load(&host, store.as_ref(), &keys);
-        let client_token = load_client_token(&backend, store.as_ref(), &keys);
+        let client_token = load_client_token::<B>(store.as_ref(), &keys);
         Rc::new(AuthCore {
             backend,
             host,
@@ -169,7 +169,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
         let (session, recovery_email) = load(&self.host, self.store.as_ref(), &self.keys);
         *self.session.borrow_mut() = session;
         *self.recovery_email.borrow_mut() = recovery_email;
-        *self.client_token.borrow_mut() = load_client_token(&self.backend, self.store.as_ref(), &self.keys);
+        *self.client_token.borrow_mut() = load_client_token::<B>(self.store.as_ref(), &self.keys);
         self.drop_held();
     }
 
@@ -187,7 +187,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     /// is good: `None` when none is held. `unsupported` on platforms whose verification does
     /// not say.
     pub fn held_credential_expires_at(&self) -> Result<Option<f64>> {
-        if !self.backend.reports_reset_expiry() {
+        if !B::CAPABILITIES.reports_reset_expiry {
             return Err(unsupported("The reset credential's expiry"));
         }
         Ok(self.held.borrow().as_ref().and_then(|_| self.held_until.get()))
@@ -274,7 +274,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
         }
         let challenge = match flow {
             ResetFlow::Otp => None,
-            ResetFlow::Pkce if !self.backend.supports_pkce() => return Need::err(crate::backend::unsupported("flow: 'pkce'")),
+            ResetFlow::Pkce if !B::CAPABILITIES.pkce => return Need::err(crate::backend::unsupported("flow: 'pkce'")),
             ResetFlow::Pkce => {
                 let Some(random) = self.host.random_bytes() else {
                     return Need::err(AuthError::new(ErrorCode::InvalidInput, "flow: 'pkce' needs crypto.getRandomValues"));
@@ -323,7 +323,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
         let epoch = self.session_epoch.get();
         self.backend.verify_recovery(proof).and_then(move |verified| match verified {
             Verified::Session(session) => me.adopt_verified(session, AuthEvent::PasswordRecovery).map(Some),
-            Verified::Held(_) if !me.backend.holds_credentials() => Need::err(crate::wire::unexpected(200)),
+            Verified::Held(_) if !B::CAPABILITIES.holds_credentials => Need::err(crate::wire::unexpected(200)),
             Verified::Held(credential) => {
                 // As with a recovery session: a reset for another account than the one signed in
                 // here would sign that account in on completion, so it is refused. A credential
@@ -381,7 +381,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
             None => Need::ok(None),
             Some(RecoveryLink::Credential(code)) => self.verify_recovery_steps(RecoveryProof::Code { email: None, code }),
             Some(RecoveryLink::Parts(parts)) => self.verify_recovery_steps(RecoveryProof::Parts(parts)),
-            Some(RecoveryLink::Error { code, description }) => Need::err(crate::error::from_redirect(&code, &description)),
+            Some(RecoveryLink::Error(error)) => Need::err(error),
             Some(RecoveryLink::TokenHash(hash)) => self.verify_recovery_steps(RecoveryProof::TokenHash(hash)),
             Some(RecoveryLink::Code(code)) => {
                 let Some(verifier) = self.store.get(&self.keys.code_verifier).ok().flatten() else {
@@ -498,12 +498,12 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
             Ok(nonce) => nonce,
             Err(e) => return Need::err(e),
         };
-        if options.skip_password_updated_email && !self.backend.can_skip_password_updated_email() {
+        if options.skip_password_updated_email && !B::CAPABILITIES.skips_password_updated_email {
             return Need::err(unsupported("skipPasswordUpdatedEmail"));
         }
         // A signed-in change names the current password: a held reset never answers it, so
         // one planted by a link (or left from another account) cannot take the change over.
-        let held = if self.backend.holds_credentials() && current.is_none() { self.held.borrow_mut().take() } else { None };
+        let held = if B::CAPABILITIES.holds_credentials && current.is_none() { self.held.borrow_mut().take() } else { None };
         if let Some(held) = held {
             // Dropped at every session change, so this holds; checked again all the same.
             if self.held_for_someone_else(&held) {
@@ -541,7 +541,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
         if options.skip_password_updated_email {
             return Need::err(unsupported("skipPasswordUpdatedEmail outside a reset"));
         }
-        if current.is_none() && self.backend.checks_current_password() && self.session.borrow().is_some() {
+        if current.is_none() && B::CAPABILITIES.checks_current_password && self.session.borrow().is_some() {
             return Need::err(AuthError::new(ErrorCode::CurrentPasswordRequired, "currentPassword: this platform requires the current password to change it"));
         }
         let (password, current) = (password.to_string(), current.map(str::to_string));
@@ -551,7 +551,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
             // it whatever the configuration. The extra session ends with the password change.
             // Platforms that check it themselves get it with the change instead.
             let probe: Need<Option<Session>> = match &current {
-                Some(current) if !me.backend.checks_current_password() => {
+                Some(current) if !B::CAPABILITIES.checks_current_password => {
                     let email = session.user.email().unwrap_or_default().to_string();
                     me.backend.sign_in_with_password(&email, current).then(|result| match result {
                         Ok(probe) => Need::ok(Some(probe)),
@@ -623,7 +623,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     /// the renewed token is adopted as each answer arrives, whatever the call's outcome: the old
     /// one no longer works.
     fn with_renewals<T: 'static>(self: &Rc<Self>, need: Need<T>) -> Need<T> {
-        if !self.backend.renews_tokens_in_answers() {
+        if !B::CAPABILITIES.renews_tokens_in_answers {
             return need;
         }
         let me = self.clone();
@@ -635,7 +635,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     /// out too, and each answer that carries one replaces it — so every request of a reset comes
     /// from the one browser session the server knows.
     fn observed<T: 'static>(self: &Rc<Self>, need: Need<T>) -> Need<T> {
-        let Some(header) = self.backend.client_token_header() else { return need };
+        let Some(header) = B::CAPABILITIES.client_token_header else { return need };
         let (me, me2) = (self.clone(), self.clone());
         let stamp = move |request: &mut HttpRequest| {
             let present = request.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case(header));
@@ -926,8 +926,8 @@ fn is_transient(error: &AuthError) -> bool {
 }
 
 /// The stored client token, where the platform has one; one that could not be a header is dropped.
-fn load_client_token<B: Backend>(backend: &B, store: &dyn Store, keys: &Keys) -> Option<String> {
-    backend.client_token_header()?;
+fn load_client_token<B: Backend>(store: &dyn Store, keys: &Keys) -> Option<String> {
+    B::CAPABILITIES.client_token_header?;
     store.get(&keys.client_token).ok().flatten().filter(|t| validate::is_token(t))
 }
 

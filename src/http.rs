@@ -1,6 +1,6 @@
 //! The HTTP exchange as plain data, and the traits a runtime implements: its clock and
 //! randomness (read by the core), sending requests and sleeping (used by the driver, see
-//! `need`). `js/` holds the wasm implementations; tests bring their own.
+//! `need`). `npm/` and `client/` hold the wasm hosts' sides; tests bring their own.
 
 /// A request to send.
 #[derive(Clone, PartialEq)]
@@ -22,32 +22,48 @@ impl std::fmt::Debug for HttpRequest {
     }
 }
 
+/// The header of how long to wait before asking again, read on every platform.
+pub const RETRY_AFTER: &str = "retry-after";
+
 /// What came back.
 #[derive(Clone, Default)]
 pub struct HttpResponse {
     /// HTTP status.
     pub status: u16,
-    /// `x-sb-error-code`, if present.
-    pub error_code_header: Option<String>,
-    /// `retry-after`, if present.
-    pub retry_after_header: Option<String>,
-    /// `x-development-session`, if present: the session token a server renewed while answering
-    /// (Wacht's frontend API, outside production).
-    pub session_token_header: Option<String>,
+    /// The headers the platform reads (`Capabilities::response_headers`), the names...
+    pub names: &'static [&'static str],
+    /// ...and their values in that order, NUL-separated (empty: absent), as the host hands
+    /// them over: one string, not a collection, since every byte of parsing ships.
+    pub headers: String,
     /// The body text.
     pub body: String,
 }
 
-/// Answers carry tokens (sessions) in the body: `Debug` shows its length, not its text.
+impl HttpResponse {
+    /// The value of header `name` (lower case), when the answer carried it.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let at = self.names.iter().position(|n| *n == name)?;
+        self.headers.split('\0').nth(at).filter(|v| !v.is_empty())
+    }
+
+    /// `Retry-After` in whole seconds, when present and a number.
+    pub fn retry_after(&self) -> Option<u32> {
+        self.header(RETRY_AFTER).and_then(|v| v.trim().parse().ok())
+    }
+
+    /// With headers `names` set to `values` (tests and hosts building an answer).
+    pub fn with_headers(mut self, names: &'static [&'static str], values: &[&str]) -> Self {
+        self.names = names;
+        self.headers = values.join("\0");
+        self
+    }
+}
+
+/// Answers carry tokens in bodies and headers: `Debug` shows the body's length and the
+/// headers' names, no value.
 impl std::fmt::Debug for HttpResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HttpResponse")
-            .field("status", &self.status)
-            .field("error_code_header", &self.error_code_header)
-            .field("retry_after_header", &self.retry_after_header)
-            .field("session_token_header", &self.session_token_header.as_ref().map(|_| "<redacted>"))
-            .field("body_bytes", &self.body.len())
-            .finish()
+        f.debug_struct("HttpResponse").field("status", &self.status).field("names", &self.names).field("body_bytes", &self.body.len()).finish()
     }
 }
 

@@ -1,6 +1,6 @@
-//! Reading a recovery link a user pasted, or the URL GoTrue redirected to: the email link itself
-//! (`…/verify?token=<hash>&type=recovery`), an app link carrying `token_hash`, a PKCE redirect
-//! (`?code=`), or an error redirect (`#error_code=otp_expired…`).
+//! What a recovery link carries, and reading URLs for it: parameters in the query, the fragment
+//! or a hash router's fragment (`#/route?a=1`), and the address bar without a platform's link
+//! parameters. Each platform reads its own links with these (`api/link.rs` for GoTrue's).
 
 /// What a pasted link contains.
 /// No `Serialize`: every variant but `Error` is a credential.
@@ -10,13 +10,9 @@ pub enum RecoveryLink {
     TokenHash(String),
     /// A PKCE auth code, to exchange with the verifier stored at request time.
     Code(String),
-    /// GoTrue reported an error: its code and description.
-    Error {
-        /// GoTrue's `error_code` (e.g. `otp_expired`).
-        code: String,
-        /// Its description.
-        description: String,
-    },
+    /// The platform reported an error in the link (GoTrue's `#error_code=otp_expired…`),
+    /// mapped by the platform; nothing token-shaped from the link is in it.
+    Error(crate::error::AuthError),
     /// A platform's reset credential (Firebase's `oobCode`, PocketBase's token), for
     /// `verifyOtp({ token })`.
     Credential(String),
@@ -46,7 +42,7 @@ impl std::fmt::Debug for RecoveryLink {
             RecoveryLink::Code(_) => f.write_str("Code(<redacted>)"),
             RecoveryLink::Credential(_) => f.write_str("Credential(<redacted>)"),
             RecoveryLink::Parts(parts) => f.debug_list().entries(parts.iter().map(|(name, _)| format!("{name}: <redacted>"))).finish(),
-            RecoveryLink::Error { code, description } => f.debug_struct("Error").field("code", code).field("description", description).finish(),
+            RecoveryLink::Error(error) => f.debug_tuple("Error").field(error).finish(),
             RecoveryLink::Session { expires_at, kind, .. } => {
                 f.debug_struct("Session").field("tokens", &"<redacted>").field("expires_at", expires_at).field("kind", kind).finish()
             }
@@ -54,41 +50,9 @@ impl std::fmt::Debug for RecoveryLink {
     }
 }
 
-/// Parses `url`; `None` when it carries nothing recognisable.
-pub fn parse(url: &str) -> Option<RecoveryLink> {
-    let url = url.trim();
-    let (before_fragment, fragment) = url.split_once('#').unwrap_or((url, ""));
-    let query = before_fragment.split_once('?').map_or("", |(_, q)| q);
-    let q = pairs(query);
-    let f = pairs(split_route(fragment).1);
-    let get = |key: &str| f.iter().chain(q.iter()).find(|(k, _)| k == key).map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
-
-    if let Some(code) = get("error_code").or_else(|| get("error")) {
-        return Some(RecoveryLink::Error { code, description: get("error_description").unwrap_or_default() });
-    }
-    if let (Some(access_token), Some(refresh_token)) = (get("access_token"), get("refresh_token")) {
-        // GoTrue sends whole seconds; integer parsing keeps float parsing out of the binary.
-        let number = |key: &str| get(key).and_then(|v| v.parse::<u64>().ok()).map_or(0.0, |n| n as f64);
-        let (expires_at, expires_in) = (number("expires_at"), number("expires_in"));
-        return Some(RecoveryLink::Session { access_token, refresh_token, expires_at, expires_in, kind: get("type").unwrap_or_default() });
-    }
-    if let Some(hash) = get("token_hash") {
-        return Some(RecoveryLink::TokenHash(hash));
-    }
-    // GoTrue's own link calls the hash `token`.
-    if let Some(hash) = get("token").filter(|t| t.len() >= 56) {
-        return Some(RecoveryLink::TokenHash(hash));
-    }
-    get("code").map(RecoveryLink::Code)
-}
-
-/// Parameters that carry secrets or one-shot results in auth redirects (GoTrue's, Firebase's
-/// `oobCode` and `apiKey`, Wristband's credential parts in both spellings).
-const AUTH_PARAMS: [&str; 23] = [
-    "access_token", "refresh_token", "expires_at", "expires_in", "token_type", "token", "token_hash", "code", "type", "error",
-    "error_code", "error_description", "sb", "oobCode", "apiKey", "email_auth_code", "emailAuthCode", "password_reset_code",
-    "passwordResetCode", "request_code", "requestCode", "verification_code", "verificationCode",
-];
+/// The parameters of an OAuth 2.0 redirect (RFC 6749 §4.1.2, §4.2.2, §5.1), which any
+/// platform's redirect may carry; each platform adds its own to what it cleans.
+pub const OAUTH_PARAMS: &[&str] = &["access_token", "refresh_token", "expires_in", "token_type", "code", "error", "error_description"];
 
 /// The value of the first query or fragment parameter `key` in `url`, decoded.
 pub fn param(url: &str, key: &str) -> Option<String> {
@@ -99,7 +63,7 @@ pub fn param(url: &str, key: &str) -> Option<String> {
 
 /// A fragment as hash routers write it, `#/route?a=1&b=2`: the route (`/route?`, with its `?`)
 /// and the parameters. A fragment without a route is all parameters.
-fn split_route(fragment: &str) -> (&str, &str) {
+pub(crate) fn split_route(fragment: &str) -> (&str, &str) {
     // `get`, not indexing: a slicing panic would bring char formatting into the wasm.
     let at = fragment.find('?').unwrap_or(0);
     match (fragment.get(..at), fragment.get(at + 1..)) {
@@ -108,14 +72,15 @@ fn split_route(fragment: &str) -> (&str, &str) {
     }
 }
 
-/// `url` without the auth parameters (query, fragment, and a hash route's query), for the
+/// `url` without the parameters of `names` (query, fragment, and a hash route's query), for the
 /// address bar after a redirect was consumed. Other parameters stay as they were.
-pub fn without_auth_params(url: &str) -> String {
+pub fn without_params(url: &str, names: &[&[&str]]) -> String {
+    let named = |key: &str| names.iter().any(|list| list.contains(&key));
     let (before_fragment, fragment) = url.split_once('#').map_or((url, None), |(b, f)| (b, Some(f)));
     let (base, query) = before_fragment.split_once('?').map_or((before_fragment, None), |(b, q)| (b, Some(q)));
     let keep = |part: &str| -> String {
         part.split('&')
-            .filter(|p| !p.is_empty() && !AUTH_PARAMS.contains(&decode(p.split('=').next().unwrap_or_default()).as_str()))
+            .filter(|p| !p.is_empty() && !named(&decode(p.split('=').next().unwrap_or_default())))
             .collect::<Vec<_>>()
             .join("&")
     };
@@ -139,7 +104,7 @@ pub fn without_auth_params(url: &str) -> String {
 }
 
 /// `application/x-www-form-urlencoded` pairs, decoded.
-fn pairs(text: &str) -> Vec<(String, String)> {
+pub(crate) fn pairs(text: &str) -> Vec<(String, String)> {
     text.split('&')
         .filter(|p| !p.is_empty())
         .map(|p| {
@@ -178,52 +143,27 @@ fn hex(b: u8) -> Option<u8> {
 mod tests {
     use super::*;
 
-    const HASH: &str = "4b4c409a9a6ce0f200b3b61f743a2978c2dceb987ee764188f2dea6d";
-
-    #[test]
-    fn gotrue_email_link() {
-        let link = format!("http://127.0.0.1:9999/verify?token={HASH}&type=recovery&redirect_to=http%3A%2F%2Flocalhost");
-        assert_eq!(parse(&link), Some(RecoveryLink::TokenHash(HASH.into())));
-        let pkce = format!("https://x.supabase.co/auth/v1/verify?token=pkce_{HASH}&type=recovery");
-        assert_eq!(parse(&pkce), Some(RecoveryLink::TokenHash(format!("pkce_{HASH}"))));
-    }
-
-    #[test]
-    fn app_links_redirects_and_errors() {
-        assert_eq!(parse(&format!("https://app.test/reset?token_hash={HASH}&type=recovery")), Some(RecoveryLink::TokenHash(HASH.into())));
-        assert_eq!(parse("https://app.test/reset?code=0b3c-uuid"), Some(RecoveryLink::Code("0b3c-uuid".into())));
-        assert_eq!(
-            parse("https://app.test/reset#error=access_denied&error_code=otp_expired&error_description=Email+link+is+invalid+or+has+expired&sb="),
-            Some(RecoveryLink::Error { code: "otp_expired".into(), description: "Email link is invalid or has expired".into() })
-        );
-        match parse("https://app.test/#access_token=a.b.c&expires_at=17&refresh_token=r&sb=&token_type=bearer&type=recovery") {
-            Some(RecoveryLink::Session { access_token, expires_at, kind, .. }) => {
-                assert_eq!((access_token.as_str(), expires_at, kind.as_str()), ("a.b.c", 17.0, "recovery"))
-            }
-            other => panic!("{other:?}"),
-        }
-        assert_eq!(parse("https://app.test/plain"), None);
-        assert_eq!(parse(""), None);
-        assert_eq!(parse("%%%?code=%zz"), Some(RecoveryLink::Code("%zz".into())));
-    }
+    const SOME: &[&str] = &["access_token", "refresh_token", "type", "code", "sb", "error", "error_code"];
 
     #[test]
     fn hash_router_fragments() {
-        match parse("https://app.test/#/reset?access_token=a.b.c&refresh_token=r&expires_in=3600&type=recovery") {
-            Some(RecoveryLink::Session { access_token, refresh_token, .. }) => assert_eq!((access_token.as_str(), refresh_token.as_str()), ("a.b.c", "r")),
-            other => panic!("{other:?}"),
-        }
-        assert_eq!(without_auth_params("https://app.test/#/reset?access_token=a&refresh_token=r&type=recovery"), "https://app.test/#/reset");
-        assert_eq!(without_auth_params("https://app.test/#/reset?tab=2&access_token=a"), "https://app.test/#/reset?tab=2");
-        assert_eq!(without_auth_params("https://app.test/?code=c#/settings"), "https://app.test/#/settings");
-        assert_eq!(parse("https://app.test/#/plain?x=1"), None);
+        assert_eq!(without_params("https://app.test/#/reset?access_token=a&refresh_token=r&type=recovery", &[SOME]), "https://app.test/#/reset");
+        assert_eq!(without_params("https://app.test/#/reset?tab=2&access_token=a", &[SOME]), "https://app.test/#/reset?tab=2");
+        assert_eq!(without_params("https://app.test/?code=c#/settings", &[SOME]), "https://app.test/#/settings");
+        assert_eq!(param("https://app.test/#/reset?tab=2&access_token=a", "access_token").as_deref(), Some("a"));
     }
 
     #[test]
     fn address_bar_cleaning_keeps_the_rest() {
-        assert_eq!(without_auth_params("https://app.test/reset?code=abc&tab=2"), "https://app.test/reset?tab=2");
-        assert_eq!(without_auth_params("https://app.test/#access_token=a&refresh_token=r&type=recovery&sb="), "https://app.test/");
-        assert_eq!(without_auth_params("https://app.test/p?x=1#section"), "https://app.test/p?x=1#section");
-        assert_eq!(without_auth_params("https://app.test/p?error=access_denied#error_code=otp_expired"), "https://app.test/p");
+        assert_eq!(without_params("https://app.test/reset?code=abc&tab=2", &[SOME]), "https://app.test/reset?tab=2");
+        assert_eq!(without_params("https://app.test/#access_token=a&refresh_token=r&type=recovery&sb=", &[SOME]), "https://app.test/");
+        assert_eq!(without_params("https://app.test/p?x=1#section", &[SOME]), "https://app.test/p?x=1#section");
+        assert_eq!(without_params("https://app.test/p?error=access_denied#error_code=otp_expired", &[SOME]), "https://app.test/p");
+        assert_eq!(without_params("https://app.test/p?code=abc", &[]), "https://app.test/p?code=abc", "only the names given");
+    }
+
+    #[test]
+    fn decoding() {
+        assert_eq!(decode("a+b%20c%zz%4"), "a b c%zz%4");
     }
 }

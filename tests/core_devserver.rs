@@ -134,13 +134,11 @@ fn send_blocking(request: &HttpRequest) -> std::result::Result<HttpResponse, Tra
         Ok(r) | Err(ureq::Error::Status(_, r)) => r,
         Err(_) => return Err(TransportError::Network),
     };
-    Ok(HttpResponse {
-        status: response.status(),
-        error_code_header: response.header("x-sb-error-code").map(str::to_string),
-        retry_after_header: response.header("retry-after").map(str::to_string),
-        session_token_header: response.header("x-development-session").map(str::to_string),
-        body: response.into_string().map_err(|_| TransportError::Network)?,
-    })
+    // The headers GoTrue reads, as a host reads them (`Capabilities::response_headers`).
+    let reads = <wasm_auth_client::api::GoTrue as wasm_auth_client::backend::Backend>::CAPABILITIES.response_headers;
+    let values: Vec<&str> = reads.iter().map(|name| response.header(name).unwrap_or_default()).collect();
+    let answer = HttpResponse { status: response.status(), ..HttpResponse::default() }.with_headers(reads, &values);
+    Ok(HttpResponse { body: response.into_string().map_err(|_| TransportError::Network)?, ..answer })
 }
 
 fn real_now() -> f64 {

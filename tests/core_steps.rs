@@ -9,7 +9,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_auth_client::api::GoTrue;
-use wasm_auth_client::backend::{Backend, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
+use wasm_auth_client::backend::{Backend, Capabilities, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
 use wasm_auth_client::core::{AuthCore, AuthEvent, RecoveryProof, ResetFlow};
 use wasm_auth_client::error::ErrorCode;
 use wasm_auth_client::http::{Host, HttpRequest, HttpResponse, TransportError};
@@ -311,6 +311,14 @@ fn current_password_is_proven_by_a_sign_in_and_that_extra_session_is_ended_if_th
 struct Ticketed(GoTrue);
 
 impl Backend for Ticketed {
+    const CAPABILITIES: Capabilities = Capabilities { holds_credentials: true, checks_current_password: true, ..Capabilities::NONE };
+
+    fn parse_link(&self, _: &str) -> Option<wasm_auth_client::RecoveryLink> {
+        None
+    }
+    fn clean_link(&self, url: &str) -> String {
+        url.to_string()
+    }
     fn request_password_reset(&self, email: &str, redirect_to: Option<&str>, challenge: Option<&str>) -> Need<()> {
         self.0.request_password_reset(email, redirect_to, challenge)
     }
@@ -321,9 +329,6 @@ impl Backend for Ticketed {
             Ok(r) if r.status == 200 => Need::ok(Verified::Held(Credential::new(code, Some(r.body)))),
             _ => Need::err(wasm_auth_client::error::AuthError::new(ErrorCode::InvalidOtp, "wrong code")),
         })
-    }
-    fn holds_credentials(&self) -> bool {
-        true
     }
     fn complete_recovery(&self, held: Credential, password: &str, _: ResetOptions) -> Need<Option<Session>> {
         let request = HttpRequest { method: "POST", url: "https://ticket.test/reset".into(), headers: vec![], body: Some(format!("{}:{password}", held.secret)) };
@@ -344,9 +349,6 @@ impl Backend for Ticketed {
         self.0.get_user(session)
     }
     // Like PocketBase: the server checks the current password, sent with the change.
-    fn checks_current_password(&self) -> bool {
-        true
-    }
     fn update_password(&self, session: &Session, change: PasswordChange<'_>) -> Need<Updated> {
         self.0.update_password(session, change)
     }
@@ -650,7 +652,11 @@ fn a_token_renewed_in_passing_is_adopted_whatever_the_call_gave() {
     let renewed = "eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJzMSIsImV4cCI6MTgwMDAwNzIwMH0.c2ln";
     let session = r#"{"data":{"id":"s1","active_signin":{"id":"s1","user":{"id":"7","primary_email_address":{"email":"ann@test.io"}}}}}"#;
     let with = |status: u16, body: &str, token: Option<&str>| -> Reply {
-        Ok(HttpResponse { status, body: body.into(), session_token_header: token.map(str::to_string), ..HttpResponse::default() })
+        let answer = HttpResponse { status, body: body.into(), ..HttpResponse::default() };
+        Ok(match token {
+            Some(token) => answer.with_headers(&["x-development-session"], &[token]),
+            None => answer,
+        })
     };
     let (_, answer) = sent(t.core.sign_in("ann@test.io", "a-password-1"));
     assert_eq!(done(answer(with(200, session, Some(first)))).access_token, first);
@@ -679,7 +685,7 @@ const SIGNED_IN: &str = r#"{"data":{"id":"b1","active_signin":{"id":"si1","user"
 const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE4MDAwMDM2MDB9.c2ln";
 
 fn with_token(code: u16, body: &str, token: &str) -> Reply {
-    Ok(HttpResponse { status: code, body: body.into(), session_token_header: Some(token.into()), ..HttpResponse::default() })
+    Ok(HttpResponse { status: code, body: body.into(), ..HttpResponse::default() }.with_headers(&["x-development-session"], &[token]))
 }
 
 #[track_caller]

@@ -8,7 +8,7 @@ use wasm_auth_client::core::RecoveryProof;
 use wasm_auth_client::fields::Fields;
 use wasm_auth_client::http::{HttpRequest, HttpResponse};
 use wasm_auth_client::json::JsonValue;
-use wasm_auth_client::link::{self, RecoveryLink};
+use wasm_auth_client::link::RecoveryLink;
 use wasm_auth_client::session::{Session, User};
 use wasm_auth_client::storage::{MemoryStore, Store};
 
@@ -31,7 +31,7 @@ fn no_type_prints_a_secret() {
     assert_hidden(&RecoveryProof::TokenHash(SECRET.into()));
     assert_hidden(&RecoveryLink::TokenHash(SECRET.into()));
     assert_hidden(&RecoveryLink::Code(SECRET.into()));
-    assert_hidden(&link::parse(&format!("https://app.test/#access_token={SECRET}&refresh_token={SECRET}&type=recovery")));
+    assert_hidden(&wasm_auth_client::api::link::parse(&format!("https://app.test/#access_token={SECRET}&refresh_token={SECRET}&type=recovery")));
     assert_hidden(&RecoveryLinkInfo { link: SECRET.into(), code: SECRET.into(), token_hash: SECRET.into(), user: user() });
     assert_hidden(&HttpResponse { status: 200, body: format!(r#"{{"access_token":"{SECRET}"}}"#), ..HttpResponse::default() });
     assert_hidden(&HttpRequest {

@@ -3,14 +3,16 @@
 //! driver sends them); one module per endpoint family.
 
 pub mod admin;
+pub mod errors;
+pub mod link;
 mod logout;
 mod recover;
 mod token;
 mod user;
 mod verify;
 
-use crate::backend::{Backend, PasswordChange, Proof, SignOutScope, Updated, Verified};
-use crate::error::{self, AuthError, ErrorBody, ErrorResponse};
+use crate::backend::{Backend, Capabilities, PasswordChange, Proof, SignOutScope, Updated, Verified};
+use crate::error::AuthError;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::wire::{self, unexpected};
 use crate::json::JsonValue;
@@ -69,12 +71,12 @@ impl GoTrue {
 
     /// Sends `request`; a success's response, or GoTrue's error for it.
     pub(crate) fn exchange(&self, request: HttpRequest) -> Need<HttpResponse> {
-        wire::exchange(request, read_error)
+        wire::exchange(request, errors::read)
     }
 
     /// A JSON answer.
     pub(crate) fn call(&self, request: HttpRequest) -> Need<JsonValue> {
-        wire::call(request, read_error)
+        wire::call(request, errors::read)
     }
 
     /// A token response. Its expiry is placed in the host's clock by the core (`localize`):
@@ -92,17 +94,17 @@ impl GoTrue {
     }
 }
 
-/// GoTrue's error bodies (both versions), its `x-sb-error-code` header, proxies' pages.
-fn read_error(response: &HttpResponse) -> AuthError {
-    error::from_response(ErrorResponse {
-        status: response.status,
-        error_code_header: response.error_code_header.as_deref(),
-        retry_after_header: response.retry_after_header.as_deref(),
-        body: JsonValue::parse(&response.body).map(|v| ErrorBody::from_json(&v)),
-    })
-}
-
 impl Backend for GoTrue {
+    const CAPABILITIES: Capabilities = Capabilities { pkce: true, response_headers: &[crate::http::RETRY_AFTER, errors::ERROR_CODE_HEADER], ..Capabilities::NONE };
+
+    fn parse_link(&self, url: &str) -> Option<crate::link::RecoveryLink> {
+        link::parse(url)
+    }
+
+    fn clean_link(&self, url: &str) -> String {
+        link::clean(url)
+    }
+
     fn request_password_reset(&self, email: &str, redirect_to: Option<&str>, code_challenge: Option<&str>) -> Need<()> {
         self.call_unit(recover::request(self, email, redirect_to, code_challenge))
     }
@@ -126,10 +128,6 @@ impl Backend for GoTrue {
             Proof::Parts(_) => return Need::err(crate::backend::no_parts()),
         };
         self.call_session(request).map(Verified::Session)
-    }
-
-    fn supports_pkce(&self) -> bool {
-        true
     }
 
     fn exchange_code(&self, auth_code: &str, code_verifier: &str) -> Need<Session> {

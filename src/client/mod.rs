@@ -158,7 +158,7 @@ impl<B: Backend> AuthClient<B> {
             }
         };
         let core = AuthCore::new(backend, JsHost, store, keys.clone());
-        let io = GlooFetch { timeout_ms: u32::try_from(millis).unwrap_or(u32::MAX) };
+        let io = GlooFetch { timeout_ms: u32::try_from(millis).unwrap_or(u32::MAX), reads: B::CAPABILITIES.response_headers };
         let auto_refresh = options.auto_refresh.then(|| host::AutoRefresh::start(&core, io));
         let tab_sync = if shared { host::TabSync::start(&core, keys.session.clone()) } else { None };
         let ready = match filling {

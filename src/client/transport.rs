@@ -11,6 +11,8 @@ use crate::http::{HttpRequest, HttpResponse, Io, TransportError};
 pub struct GlooFetch {
     /// Milliseconds before a request is aborted.
     pub timeout_ms: u32,
+    /// The answer headers the platform reads (`Capabilities::response_headers`).
+    pub reads: &'static [&'static str],
 }
 
 fn method(name: &str) -> Method {
@@ -40,10 +42,9 @@ impl Io for GlooFetch {
         let sent = built.send().await;
         let answer = match sent {
             Ok(response) => {
-                let header = |name: &str| response.headers().get(name);
-                let (error_code_header, retry_after_header, session_token_header) = (header("x-sb-error-code"), header("retry-after"), header("x-development-session"));
-                let status = response.status();
-                response.text().await.map(|body| HttpResponse { status, body, error_code_header, retry_after_header, session_token_header })
+                let values: Vec<String> = self.reads.iter().map(|name| response.headers().get(name).unwrap_or_default()).collect();
+                let (status, names, headers) = (response.status(), self.reads, values.join("\0"));
+                response.text().await.map(|body| HttpResponse { status, names, headers, body })
             }
             Err(e) => Err(e),
         };

@@ -11,7 +11,7 @@ mod accounts;
 mod errors;
 mod token;
 
-use crate::backend::{local_sign_out_only, Backend, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
+use crate::backend::{local_sign_out_only, Backend, Capabilities, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
 use crate::http::HttpRequest;
 use crate::json::JsonValue;
 use crate::link::{self, RecoveryLink};
@@ -85,6 +85,8 @@ fn signed_in(answer: JsonValue) -> Need<Session> {
 }
 
 impl Backend for Firebase {
+    const CAPABILITIES: Capabilities = Capabilities { holds_credentials: true, ..Capabilities::NONE };
+
     /// `accounts:sendOobCode`. Firebase says when an address is unknown (`EMAIL_NOT_FOUND`, unless
     /// the project hides it); the client does not pass that on.
     fn request_password_reset(&self, email: &str, redirect_to: Option<&str>, code_challenge: Option<&str>) -> Need<()> {
@@ -108,10 +110,6 @@ impl Backend for Firebase {
         })
     }
 
-    fn holds_credentials(&self) -> bool {
-        true
-    }
-
     /// `accounts:resetPassword` with the new password, then a sign-in with it.
     fn complete_recovery(&self, held: Credential, password: &str, _: ResetOptions) -> Need<Option<Session>> {
         let Some(email) = held.email.clone() else { return Need::err(unexpected(200)) };
@@ -120,6 +118,11 @@ impl Backend for Firebase {
     }
 
     /// The link's `oobCode` (`…?mode=resetPassword&oobCode=…`), for `verifyOtp({ token })`.
+    /// Without the link's parameters (`mode`, `oobCode`, `apiKey`, `lang`) and OAuth's.
+    fn clean_link(&self, url: &str) -> String {
+        link::without_params(url, &[link::OAUTH_PARAMS, &["mode", "oobCode", "apiKey", "lang"]])
+    }
+
     fn parse_link(&self, url: &str) -> Option<RecoveryLink> {
         if link::param(url, "mode").is_some_and(|m| m != "resetPassword") {
             return None;

@@ -67,6 +67,6 @@ pub fn read(response: &HttpResponse) -> AuthError {
     let mut error = AuthError::new(code, if status >= 500 { "The auth server failed" } else { "The auth server answered with an error" });
     error.status = status;
     error.server_code = oauth;
-    error.retry_after = response.retry_after_header.as_deref().and_then(|v| v.trim().parse().ok());
+    error.retry_after = response.retry_after();
     error
 }

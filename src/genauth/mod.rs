@@ -22,7 +22,7 @@ use std::rc::Rc;
 pub use encrypt::Encryption;
 use encrypt::PublicKey;
 
-use crate::backend::{unsupported, Backend, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
+use crate::backend::{unsupported, Backend, Capabilities, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
 use crate::error::{AuthError, ErrorCode};
 use crate::http::HttpRequest;
 use crate::json::JsonValue;
@@ -134,6 +134,8 @@ fn user_from(profile: &JsonValue) -> Option<User> {
 
 
 impl Backend for GenAuth {
+    const CAPABILITIES: Capabilities = Capabilities { holds_credentials: true, reports_reset_expiry: true, checks_current_password: true, ..Capabilities::NONE };
+
     /// `send-email` with `CHANNEL_RESET_PASSWORD`. An unknown address (`apiCode` 2004, where
     /// the service reveals it) answers like a known one.
     fn request_password_reset(&self, email: &str, redirect_to: Option<&str>, code_challenge: Option<&str>) -> Need<()> {
@@ -160,15 +162,6 @@ impl Backend for GenAuth {
         })
     }
 
-    fn holds_credentials(&self) -> bool {
-        true
-    }
-
-    /// `reset-password` with the held token and the (encrypted) new password, then a sign-in.
-    fn reports_reset_expiry(&self) -> bool {
-        true
-    }
-
     fn complete_recovery(&self, held: Credential, password: &str, _: ResetOptions) -> Need<Option<Session>> {
         let Some(email) = held.email.clone() else { return Need::err(unexpected(200)) };
         let me = self.clone();
@@ -181,6 +174,11 @@ impl Backend for GenAuth {
     }
 
     /// GenAuth's reset email has no link.
+    /// Its emails carry no link: only OAuth's parameters are cleaned.
+    fn clean_link(&self, url: &str) -> String {
+        crate::link::without_params(url, &[crate::link::OAUTH_PARAMS])
+    }
+
     fn parse_link(&self, _url: &str) -> Option<RecoveryLink> {
         None
     }
@@ -209,11 +207,6 @@ impl Backend for GenAuth {
 
     fn get_user(&self, session: &Session) -> Need<User> {
         self.call(account::profile(self, &session.access_token)).and_then(|profile| Need::Done(user_from(&profile).ok_or_else(|| unexpected(200))))
-    }
-
-    /// The server checks `oldPassword` itself.
-    fn checks_current_password(&self) -> bool {
-        true
     }
 
     /// `update-password`; the session goes on (the stand-in ends the user's other sessions).

@@ -13,7 +13,7 @@ pub(crate) type Machine = crate::wacht::admin::WachtAdmin;
 
 /// `{ url, serviceRoleKey, headers? }` (GoTrue) or `{ url = 'https://api.wacht.dev', apiKey }`
 /// (Wacht); no storage keys.
-pub(super) fn open(options: &Fields) -> Result<(std::rc::Rc<Machine>, Vec<String>)> {
+pub(super) fn open(options: &Fields) -> Result<(std::rc::Rc<Machine>, Vec<String>, &'static [&'static str])> {
     #[cfg(feature = "admin")]
     let machine = {
         let url = options.string("url")?;
@@ -21,16 +21,18 @@ pub(super) fn open(options: &Fields) -> Result<(std::rc::Rc<Machine>, Vec<String
         let key = options.string("serviceRoleKey")?;
         crate::validate::header("serviceRoleKey", "apikey", &key)?;
         let headers = options.string_record("headers")?;
-        crate::admin::Admin::new(crate::api::GoTrue::new(&url, Some(&key), headers), &key)?
+        let admin = crate::admin::Admin::new(crate::api::GoTrue::new(&url, Some(&key), headers), &key)?;
+        (admin, <crate::api::GoTrue as crate::backend::Backend>::CAPABILITIES.response_headers)
     };
     #[cfg(all(feature = "wacht-admin", not(feature = "admin")))]
     let machine = {
         let url = options.optional_string("url")?.unwrap_or_else(|| "https://api.wacht.dev".into());
         crate::validate::url("url", &url)?;
         let key = options.string("apiKey")?;
-        crate::wacht::admin::WachtAdmin::new(&url, &key)?
+        (crate::wacht::admin::WachtAdmin::new(&url, &key)?, crate::backend::Capabilities::NONE.response_headers)
     };
-    Ok((std::rc::Rc::new(machine), Vec::new()))
+    let (machine, headers) = machine;
+    Ok((std::rc::Rc::new(machine), Vec::new(), headers))
 }
 
 /// The user id argument: `args` is `{ userId, request? }` (the host puts the positional

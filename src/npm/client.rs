@@ -36,7 +36,7 @@ fn session_or_null(session: Option<&Session>) -> String {
 
 /// A client for `options` (its `storageKey` included: the keys are the core's), storing through
 /// the host under `handle`.
-pub(super) fn open(options: &Fields, handle: u32) -> Result<(Rc<Core>, Vec<String>)> {
+pub(super) fn open(options: &Fields, handle: u32) -> Result<(Rc<Core>, Vec<String>, &'static [&'static str])> {
     let url = options.string("url")?;
     crate::validate::url("url", &url)?;
     let storage_key = options.optional_string("storageKey")?.unwrap_or_else(|| DEFAULT_STORAGE_KEY.to_string());
@@ -52,7 +52,7 @@ pub(super) fn open(options: &Fields, handle: u32) -> Result<(Rc<Core>, Vec<Strin
     core.subscribe(Rc::new(move |event: AuthEvent, session: Option<&Session>| {
         host::emit(handle, event.as_str(), &session.map(session_json).unwrap_or_default());
     }));
-    Ok((core, names))
+    Ok((core, names, <Platform as crate::backend::Backend>::CAPABILITIES.response_headers))
 }
 
 /// Begins operation `op`; see `pkg-template/auth-client.js` for the numbering.
@@ -191,14 +191,11 @@ fn recovery_link(core: &Rc<Core>, url: &str) -> String {
         Some(RecoveryLink::Credential(token)) => pair("token", &token),
         Some(RecoveryLink::Code(code)) => pair("code", &code),
         Some(RecoveryLink::Parts(parts)) => JsonValue::Object(parts.into_iter().map(|(name, value)| (name, JsonValue::String(value))).collect()),
-        Some(RecoveryLink::Error { code, description }) => {
-            let mapped = crate::error::from_redirect(&code, &description);
-            JsonValue::Object(vec![
-                ("error".into(), JsonValue::string(mapped.code.as_str())),
-                ("serverCode".into(), JsonValue::String(code)),
-                ("description".into(), JsonValue::String(description)),
-            ])
-        }
+        Some(RecoveryLink::Error(error)) => JsonValue::Object(vec![
+            ("error".into(), JsonValue::string(error.code.as_str())),
+            ("serverCode".into(), error.server_code.map_or(JsonValue::Null, JsonValue::String)),
+            ("description".into(), JsonValue::String(error.message)),
+        ]),
         Some(RecoveryLink::Session { .. }) | None => JsonValue::Null,
     };
     value.stringify()

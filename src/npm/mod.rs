@@ -52,6 +52,8 @@ enum Pending {
 pub(crate) struct Client {
     machine: Machine,
     tasks: RefCell<Vec<(u32, Pending)>>,
+    /// The answer headers the platform reads, in the order the host sends their values.
+    headers: &'static [&'static str],
 }
 
 #[cfg(feature = "client")]
@@ -75,24 +77,22 @@ fn client(handle: u32) -> Option<Rc<Client>> {
 pub fn open(handle: u32, options: &str) -> String {
     let opened = fields(options, "options").and_then(|fields| {
         #[cfg(feature = "client")]
-        let (machine, keys) = client::open(&fields, handle)?;
+        let (machine, keys, headers) = client::open(&fields, handle)?;
         #[cfg(all(not(feature = "client"), any(feature = "admin", feature = "wacht-admin")))]
-        let (machine, keys) = admin::open(&fields)?;
-        let entry = Rc::new(Client { machine, tasks: RefCell::new(Vec::new()) });
+        let (machine, keys, headers) = admin::open(&fields)?;
+        let names = JsonValue::Array(headers.iter().map(|h| JsonValue::string(h)).collect());
+        let entry = Rc::new(Client { machine, tasks: RefCell::new(Vec::new()), headers });
         CLIENTS.with(|c| {
             let mut clients = c.borrow_mut();
             clients.retain(|(h, _)| *h != handle);
             clients.push((handle, entry));
         });
-        Ok(keys)
+        Ok((keys, names))
     });
     match opened {
-        Ok(keys) => {
+        Ok((keys, names)) => {
             let keys = JsonValue::Array(keys.iter().map(|k| JsonValue::string(k)).collect());
-            let mut out = String::from("[1,");
-            out.push_str(&keys.stringify());
-            out.push(']');
-            out
+            JsonValue::Array(vec![JsonValue::Number("1".into()), keys, names]).stringify()
         }
         Err(e) => {
             let mut out = String::from("[0,");
@@ -119,8 +119,8 @@ pub fn start(handle: u32, task: u32, op: u32, args: &str) -> String {
 
 /// The outcome of task `task`'s effect: `outcome` is 0 for a finished wait, 1 for a network
 /// failure, 2 for a timeout, else the answer's status, with `text` holding the answer's headers
-/// the protocols read and its body, separated by NUL (`x-sb-error-code`, `retry-after`,
-/// `x-development-session`, body; an empty header is an absent one).
+/// the platform reads and its body, separated by NUL (the headers `open` named, in that order,
+/// then the body; an empty header is an absent one).
 #[wasm_bindgen]
 pub fn feed(handle: u32, task: u32, outcome: u32, text: &str) -> String {
     let Some(client) = client(handle) else { return closed(task) };
@@ -129,7 +129,7 @@ pub fn feed(handle: u32, task: u32, outcome: u32, text: &str) -> String {
         (Some(Pending::Sleep(k)), 0) => k(),
         (Some(Pending::Send(k)), 1) => k(Err(TransportError::Network)),
         (Some(Pending::Send(k)), 2) => k(Err(TransportError::Timeout)),
-        (Some(Pending::Send(k)), status) => k(Ok(response(status, text))),
+        (Some(Pending::Send(k)), status) => k(Ok(response(status, text, client.headers))),
         // An outcome for a task that is not waiting for one: the host's mistake, answered as
         // such rather than trusted.
         (Some(other), _) => {
@@ -172,11 +172,14 @@ fn closed(task: u32) -> String {
     out.finish()
 }
 
-fn response(status: u32, text: &str) -> HttpResponse {
-    let mut parts = text.splitn(4, '\0');
-    let mut header = || parts.next().filter(|h| !h.is_empty()).map(str::to_string);
-    let (error_code_header, retry_after_header, session_token_header) = (header(), header(), header());
-    HttpResponse { status: status.min(u32::from(u16::MAX)) as u16, error_code_header, retry_after_header, session_token_header, body: parts.next().unwrap_or_default().to_string() }
+fn response(status: u32, text: &str, names: &'static [&'static str]) -> HttpResponse {
+    // The body starts after the NUL that ends the last header.
+    let mut at = 0;
+    for _ in 0..names.len() {
+        at += text.get(at..).and_then(|rest| rest.find('\0')).map_or(text.len() - at, |i| i + 1);
+    }
+    let headers = text.get(..at.saturating_sub(1)).unwrap_or_default().to_string();
+    HttpResponse { status: status.min(u32::from(u16::MAX)) as u16, names, headers, body: text.get(at..).unwrap_or_default().to_string() }
 }
 
 impl Client {

@@ -87,7 +87,7 @@ fn by_status(response: &HttpResponse, server_code: Option<String>, message: &str
     error.status = status;
     error.server_code = server_code;
     if code == ErrorCode::RateLimited {
-        error.retry_after = response.retry_after_header.as_deref().and_then(|v| v.trim().parse().ok());
+        error.retry_after = response.retry_after();
     }
     error
 }

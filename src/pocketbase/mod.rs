@@ -14,7 +14,7 @@ mod errors;
 mod records;
 mod reset;
 
-use crate::backend::{local_sign_out_only, unsupported, Backend, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
+use crate::backend::{local_sign_out_only, unsupported, Backend, Capabilities, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
 use crate::error::{AuthError, ErrorCode};
 use crate::http::HttpRequest;
 use crate::json::JsonValue;
@@ -83,6 +83,8 @@ fn reset_token_email(token: &str) -> Option<Option<String>> {
 }
 
 impl Backend for PocketBase {
+    const CAPABILITIES: Capabilities = Capabilities { holds_credentials: true, checks_current_password: true, ..Capabilities::NONE };
+
     /// `request-password-reset`: 204 for unknown addresses too.
     fn request_password_reset(&self, email: &str, redirect_to: Option<&str>, code_challenge: Option<&str>) -> Need<()> {
         // The link is the collection's email template's; the server takes no redirect.
@@ -111,10 +113,6 @@ impl Backend for PocketBase {
         }
     }
 
-    fn holds_credentials(&self) -> bool {
-        true
-    }
-
     /// `confirm-password-reset`, then a sign-in with the new password.
     fn complete_recovery(&self, held: Credential, password: &str, _: ResetOptions) -> Need<Option<Session>> {
         let Some(email) = held.email.clone() else { return Need::err(unexpected(200)) };
@@ -139,7 +137,7 @@ impl Backend for PocketBase {
             }
             None => url.to_string(),
         };
-        link::without_auth_params(&url)
+        link::without_params(&url, &[link::OAUTH_PARAMS, &["token"]])
     }
 
     fn sign_in_with_password(&self, email: &str, password: &str) -> Need<Session> {
@@ -154,11 +152,6 @@ impl Backend for PocketBase {
     /// The user's record.
     fn get_user(&self, session: &Session) -> Need<User> {
         call(records::view(self, session.user.id(), &session.access_token), errors::record).and_then(|answer| Need::Done(User::from_json(&answer).ok_or_else(|| unexpected(200))))
-    }
-
-    /// The server checks `oldPassword` itself.
-    fn checks_current_password(&self) -> bool {
-        true
     }
 
     /// `PATCH records/<id>` with the old and new password; that revokes the user's tokens, so

@@ -50,7 +50,7 @@ fn made(code: ErrorCode, text: &str, response: &HttpResponse, server_code: Optio
     error.status = response.status;
     error.server_code = server_code;
     if code == ErrorCode::RateLimited {
-        error.retry_after = response.retry_after_header.as_deref().and_then(|v| v.trim().parse().ok());
+        error.retry_after = response.retry_after();
     }
     error
 }

@@ -25,7 +25,7 @@ mod errors;
 mod me;
 mod session;
 
-use crate::backend::{unsupported, Backend, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
+use crate::backend::{unsupported, Backend, Capabilities, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
 use crate::error::{AuthError, ErrorCode};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::json::JsonValue;
@@ -36,6 +36,8 @@ use crate::wire::{self, unexpected};
 
 /// The header the development-session token travels in, both ways.
 const SESSION_HEADER: &str = "X-Development-Session";
+/// The same header in an answer: a renewed development session.
+const RENEWED_SESSION_HEADER: &str = "x-development-session";
 
 /// A renewed token is adopted only once the old one has expired; the core refreshes a minute
 /// before the expiry it is given, so it is given the token's expiry plus that minute.
@@ -118,13 +120,22 @@ fn session_from(response: &HttpResponse, token: Option<&str>) -> Result<Session,
         return Err(e);
     };
     let user = signin.get("user").and_then(user_from).ok_or_else(|| unexpected(response.status))?;
-    let header = response.session_token_header.as_deref();
+    let header = response.header(RENEWED_SESSION_HEADER);
     let (token, expires_at) = header.or(token).and_then(token_expiry).ok_or_else(|| unexpected(response.status))?;
     Ok(Session { access_token: token.clone(), refresh_token: token, expires_at, expires_in: 0.0, token_type: "bearer".into(), user })
 }
 
 
 impl Backend for Wacht {
+    const CAPABILITIES: Capabilities = Capabilities {
+        holds_credentials: true,
+        checks_current_password: true,
+        renews_tokens_in_answers: true,
+        client_token_header: Some(SESSION_HEADER),
+        response_headers: &[crate::http::RETRY_AFTER, RENEWED_SESSION_HEADER],
+        ..Capabilities::NONE
+    };
+
     /// `forgot-password` with the email: a one-time code is emailed (the same answer for
     /// unknown addresses).
     fn request_password_reset(&self, email: &str, redirect_to: Option<&str>, _code_challenge: Option<&str>) -> Need<()> {
@@ -148,13 +159,14 @@ impl Backend for Wacht {
         })
     }
 
-    fn holds_credentials(&self) -> bool {
-        true
-    }
-
     /// `reset-password`: Wacht answers a signed-in session.
     fn complete_recovery(&self, held: Credential, password: &str, _: ResetOptions) -> Need<Option<Session>> {
         wire::exchange(auth::reset_password(self, &held.secret, password), errors::reset).and_then(|response| Need::Done(session_from(&response, None).map(Some)))
+    }
+
+    /// Its emails carry no link: only OAuth's parameters are cleaned.
+    fn clean_link(&self, url: &str) -> String {
+        crate::link::without_params(url, &[crate::link::OAUTH_PARAMS])
     }
 
     fn parse_link(&self, _url: &str) -> Option<RecoveryLink> {
@@ -172,7 +184,7 @@ impl Backend for Wacht {
     fn refresh(&self, session: &Session) -> Need<Session> {
         let old = session.clone();
         wire::exchange(session::current(self, &session.access_token), errors::session).and_then(move |response| {
-            if response.session_token_header.as_deref().is_none_or(|t| t == old.access_token) {
+            if response.header(RENEWED_SESSION_HEADER).is_none_or(|t| t == old.access_token) {
                 return Need::ok(Session { expires_at: old.expires_at + 15.0, ..old });
             }
             Need::Done(session_from(&response, None))
@@ -184,31 +196,16 @@ impl Backend for Wacht {
             .and_then(|answer| Need::Done(answer.get("data").and_then(user_from).ok_or_else(|| unexpected(200))))
     }
 
-    fn renews_tokens_in_answers(&self) -> bool {
-        true
-    }
-
-    /// The browser session's token goes on every request, signed out too, as Wacht's SDK sends
-    /// it: the server ties sign-in attempts (and could tie a reset) to that session.
-    fn client_token_header(&self) -> Option<&'static str> {
-        Some(SESSION_HEADER)
-    }
-
     fn client_token(&self, response: &HttpResponse) -> Option<String> {
-        response.session_token_header.clone().filter(|t| crate::validate::is_token(t))
+        response.header(RENEWED_SESSION_HEADER).filter(|t| crate::validate::is_token(t)).map(str::to_string)
     }
 
     fn renewed_token(&self, response: &HttpResponse) -> Option<(String, f64)> {
-        response.session_token_header.as_deref().and_then(token_expiry)
+        response.header(RENEWED_SESSION_HEADER).and_then(token_expiry)
     }
 
     fn token_lifetime(&self, access_token: &str, now: f64) -> Option<f64> {
         token_expiry(access_token).map(|(_, at)| at - RENEW_AFTER_EXPIRY - now)
-    }
-
-    /// The server checks `current_password` itself.
-    fn checks_current_password(&self) -> bool {
-        true
     }
 
     fn update_password(&self, session: &Session, change: PasswordChange<'_>) -> Need<Updated> {
@@ -245,7 +242,13 @@ mod tests {
 
     fn with_header<T>(need: Need<T>, status: u16, body: &str, token: Option<&str>) -> (HttpRequest, Need<T>) {
         let Need::Send(request, k) = need else { panic!("expected a request") };
-        (request, k(Ok(HttpResponse { status, body: body.into(), session_token_header: token.map(str::to_string), ..HttpResponse::default() })))
+        (request, k(Ok({
+            let answer = HttpResponse { status, body: body.into(), ..HttpResponse::default() };
+            match token {
+                Some(token) => answer.with_headers(&[RENEWED_SESSION_HEADER], &[token]),
+                None => answer,
+            }
+        })))
     }
 
     fn failed<T>(need: Need<T>) -> AuthError {
@@ -313,9 +316,9 @@ mod tests {
         assert!(matches!(renewed, Need::Done(Ok(s)) if s.access_token == RENEWED && s.refresh_token == RENEWED));
         let gone = failed(answer(app().refresh(&session), 401, r#"{"status":401,"message":"Invalid session","errors":null}"#).1);
         assert_eq!(gone.code, ErrorCode::NotAuthenticated);
-        let response = HttpResponse { status: 200, session_token_header: Some(RENEWED.into()), ..HttpResponse::default() };
+        let response = HttpResponse { status: 200, ..HttpResponse::default() }.with_headers(&[RENEWED_SESSION_HEADER], &[RENEWED]);
         assert_eq!(app().renewed_token(&response), Some((RENEWED.to_string(), 1_800_003_660.0)));
-        assert_eq!(app().renewed_token(&HttpResponse { session_token_header: Some("not a token".into()), ..HttpResponse::default() }), None);
+        assert_eq!(app().renewed_token(&HttpResponse::default().with_headers(&[RENEWED_SESSION_HEADER], &["not a token"])), None);
     }
 
     #[test]

@@ -118,7 +118,7 @@ fn weak_reasons(code: &str) -> Vec<String> {
 fn with_status(mut error: AuthError, response: &HttpResponse) -> AuthError {
     error.status = response.status;
     if error.code == ErrorCode::RateLimited {
-        error.retry_after = response.retry_after_header.as_deref().and_then(|v| v.trim().parse().ok());
+        error.retry_after = response.retry_after();
     }
     error
 }

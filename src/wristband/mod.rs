@@ -18,7 +18,7 @@ mod oauth;
 mod reset;
 mod users;
 
-use crate::backend::{unsupported, Backend, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
+use crate::backend::{unsupported, Backend, Capabilities, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
 use crate::error::{AuthError, ErrorCode};
 use crate::http::HttpRequest;
 use crate::json::JsonValue;
@@ -97,6 +97,8 @@ fn user_from(info: &JsonValue) -> Option<User> {
 }
 
 impl Backend for Wristband {
+    const CAPABILITIES: Capabilities = Capabilities { holds_credentials: true, skips_password_updated_email: true, checks_current_password: true, ..Capabilities::NONE };
+
     /// Wristband sends the reset email from its hosted login page ("Forgot password?") or the
     /// dashboard; no public API does it.
     fn request_password_reset(&self, _email: &str, _redirect_to: Option<&str>, _code_challenge: Option<&str>) -> Need<()> {
@@ -117,10 +119,6 @@ impl Backend for Wristband {
         }
     }
 
-    fn holds_credentials(&self) -> bool {
-        true
-    }
-
     /// `reset-password` with the held credential and the new password. Wristband then revokes
     /// every session and refresh token of the user: nobody is signed in here afterwards.
     fn complete_recovery(&self, held: Credential, password: &str, options: ResetOptions) -> Need<Option<Session>> {
@@ -128,8 +126,9 @@ impl Backend for Wristband {
         wire::exchange(reset::reset_password(self, parts, password, options), errors::reset).map(|_| None)
     }
 
-    fn can_skip_password_updated_email(&self) -> bool {
-        true
+    /// Without the credential parts (both spellings) and OAuth's parameters.
+    fn clean_link(&self, url: &str) -> String {
+        link::without_params(url, &[link::OAUTH_PARAMS, &LINK_NAMES.map(|(snake, _)| snake), &LINK_NAMES.map(|(_, camel)| camel)])
     }
 
     fn parse_link(&self, url: &str) -> Option<RecoveryLink> {
@@ -166,11 +165,6 @@ impl Backend for Wristband {
 
     fn token_lifetime(&self, access_token: &str, now: f64) -> Option<f64> {
         crate::jwt::claims(access_token)?.f64_field("exp").map(|exp| exp - now)
-    }
-
-    /// Wristband checks `currentPassword` itself.
-    fn checks_current_password(&self) -> bool {
-        true
     }
 
     fn update_password(&self, session: &Session, change: PasswordChange<'_>) -> Need<Updated> {
