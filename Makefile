@@ -27,6 +27,8 @@ test: setup
 test-lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --all-targets -- -D warnings
+	# Features add up: every one at once still builds (an npm build takes the first listed platform).
+	cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --all-features --all-targets -- -D warnings
 	node --input-type=module -e "import { entries } from './scripts/entries.mjs'; for (const e of entries) console.log(e.features);" | while read -r features; do \
 	  cargo clippy -p wasm-auth-client --target wasm32-unknown-unknown --no-default-features --features $$features -- -D warnings || exit 1; \
 	done

@@ -205,6 +205,11 @@ pub struct Capabilities {
     /// The answer headers the platform reads ([`HttpResponse::header`]), lower case; the hosts
     /// hand over these and no other (`retry-after` is in [`Capabilities::NONE`]'s).
     pub response_headers: &'static [&'static str],
+    /// The names of a reset credential's parts ([`Proof::Parts`]), where the platform's have
+    /// names (Wristband's); `verifyOtp` reads them from its request.
+    pub proof_parts: &'static [&'static str],
+    /// What `verifyOtp` says when its request holds no credential.
+    pub proof_required: &'static str,
 }
 
 impl Capabilities {
@@ -218,7 +223,18 @@ impl Capabilities {
         renews_tokens_in_answers: false,
         client_token_header: None,
         response_headers: &[crate::http::RETRY_AFTER],
+        proof_parts: &[],
+        proof_required: "is required (or tokenHash)",
     };
+}
+
+/// A platform as an npm entry builds it: from the options object its `AuthClient` was given.
+pub trait FromOptions: Backend + Sized {
+    /// The option names it reads beside `url` (and the host's `storage`, `storageKey`,
+    /// `timeoutMs`, `autoRefresh`).
+    const OPTIONS: &'static [&'static str];
+    /// Reads its options; `url` is checked already.
+    fn from_options(options: &crate::fields::Fields, url: &str) -> crate::error::Result<Self>;
 }
 
 /// One auth platform's protocol. The defaults answer "this platform has no such operation".

@@ -21,22 +21,31 @@
 //!   [`json`], [`session`] (records, expiry), [`link`] (email links and redirects), [`pkce`].
 #![deny(missing_docs)]
 
+#[macro_use]
+mod platforms;
+
+// The one list of platforms (see src/platforms.rs): feature, module, backend.
+platforms! {
+    "gotrue" api::GoTrue,
+    "firebase" firebase::Firebase,
+    "pocketbase" pocketbase::PocketBase,
+    "genauth" genauth::GenAuth,
+    "wristband" wristband::Wristband,
+    "wacht" wacht::Wacht,
+}
+
 pub mod admin;
-pub mod api;
 pub mod backend;
 pub mod core;
 pub mod error;
 pub mod fields;
-pub mod firebase;
 pub mod flight;
-pub mod genauth;
 pub mod http;
 pub mod json;
 pub mod jwt;
 pub mod need;
 pub mod link;
 pub mod pkce;
-pub mod pocketbase;
 mod random;
 pub mod session;
 #[cfg(feature = "serde")]
@@ -44,9 +53,7 @@ mod serde_impls;
 pub mod storage;
 pub mod text;
 pub mod validate;
-pub mod wacht;
 pub mod wire;
-pub mod wristband;
 
 #[cfg(all(target_arch = "wasm32", any(feature = "client", feature = "admin", feature = "wacht-admin")))]
 mod npm;

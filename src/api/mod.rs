@@ -11,7 +11,8 @@ mod token;
 mod user;
 mod verify;
 
-use crate::backend::{Backend, Capabilities, PasswordChange, Proof, SignOutScope, Updated, Verified};
+use crate::fields::Fields;
+use crate::backend::{Backend, Capabilities, FromOptions, PasswordChange, Proof, SignOutScope, Updated, Verified};
 use crate::error::AuthError;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::wire::{self, unexpected};
@@ -91,6 +92,23 @@ impl GoTrue {
 
     fn call_unit(&self, request: HttpRequest) -> Need<()> {
         self.exchange(request).map(|_| ())
+    }
+}
+
+/// `{ url, apiKey?, headers? }`.
+impl FromOptions for GoTrue {
+    const OPTIONS: &'static [&'static str] = &["apiKey", "headers"];
+
+    fn from_options(options: &Fields, url: &str) -> Result<Self, AuthError> {
+        let api_key = options.optional_string("apiKey")?;
+        if let Some(key) = &api_key {
+            if key.is_empty() {
+                return Err(AuthError::invalid_input("apiKey", "must not be empty"));
+            }
+            validate::header("apiKey", "apikey", key)?;
+        }
+        let headers = options.string_record("headers")?;
+        Ok(GoTrue::new(url, api_key.as_deref(), headers))
     }
 }
 

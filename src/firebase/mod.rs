@@ -11,7 +11,9 @@ mod accounts;
 mod errors;
 mod token;
 
-use crate::backend::{local_sign_out_only, Backend, Capabilities, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
+use crate::error::AuthError;
+use crate::fields::Fields;
+use crate::backend::{local_sign_out_only, Backend, Capabilities, FromOptions, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
 use crate::http::HttpRequest;
 use crate::json::JsonValue;
 use crate::link::{self, RecoveryLink};
@@ -82,6 +84,19 @@ fn session_from(answer: &JsonValue, user: User) -> Option<Session> {
 fn signed_in(answer: JsonValue) -> Need<Session> {
     let session = user_from(&answer).and_then(|user| session_from(&answer, user));
     Need::Done(session.ok_or_else(|| unexpected(200)))
+}
+
+/// `{ url, apiKey }` — `url` the Identity Toolkit root or the emulator's address.
+impl FromOptions for Firebase {
+    const OPTIONS: &'static [&'static str] = &["apiKey"];
+
+    fn from_options(options: &Fields, url: &str) -> Result<Self, AuthError> {
+        let api_key = options.string("apiKey")?;
+        if api_key.is_empty() || !api_key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(AuthError::invalid_input("apiKey", "must be the project's Web API key"));
+        }
+        Ok(Firebase::new(url, &api_key))
+    }
 }
 
 impl Backend for Firebase {

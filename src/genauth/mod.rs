@@ -22,7 +22,8 @@ use std::rc::Rc;
 pub use encrypt::Encryption;
 use encrypt::PublicKey;
 
-use crate::backend::{unsupported, Backend, Capabilities, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
+use crate::fields::Fields;
+use crate::backend::{unsupported, Backend, Capabilities, FromOptions, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
 use crate::error::{AuthError, ErrorCode};
 use crate::http::HttpRequest;
 use crate::json::JsonValue;
@@ -132,6 +133,27 @@ fn user_from(profile: &JsonValue) -> Option<User> {
     User::from_json_with_id(profile, "userId")
 }
 
+
+/// `{ url, appId, passwordEncrypt = 'none' }`.
+impl FromOptions for GenAuth {
+    const OPTIONS: &'static [&'static str] = &["appId", "passwordEncrypt"];
+
+    fn from_options(options: &Fields, url: &str) -> Result<Self, AuthError> {
+        let app_id = options.string("appId")?;
+        GenAuth::check_app_id(&app_id)?;
+        let encryption = match options.optional_string("passwordEncrypt")? {
+            None => Encryption::None,
+            Some(name) => Encryption::parse(&name).ok_or_else(|| AuthError::invalid_input("passwordEncrypt", "must be 'none', 'rsa' or 'sm2'"))?,
+        };
+        // An entry per algorithm: each ships only its own cipher.
+        if !encryption.available() {
+            let name = encryption.as_str();
+            let text = crate::text::cat(&["passwordEncrypt: '", name, "' is in the wasm-auth-client/genauth/", name, " entry; this one encrypts nothing"]);
+            return Err(AuthError::new(crate::error::ErrorCode::Unsupported, text));
+        }
+        Ok(GenAuth::new(url, &app_id, encryption))
+    }
+}
 
 impl Backend for GenAuth {
     const CAPABILITIES: Capabilities = Capabilities { holds_credentials: true, reports_reset_expiry: true, checks_current_password: true, ..Capabilities::NONE };

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use super::host;
-use crate::backend::{ResetOptions, SignOutScope};
+use crate::backend::{Backend, FromOptions, ResetOptions, SignOutScope};
 use crate::core::{AuthCore, AuthEvent, RecoveryProof, ResetFlow};
 use crate::error::{AuthError, ErrorCode, Result};
 use crate::fields::Fields;
@@ -16,14 +16,8 @@ use crate::storage::{Keys, Store, DEFAULT_STORAGE_KEY};
 
 pub(crate) type Core = AuthCore<Platform, Clock>;
 
-// Exactly one platform per build: one entry, one wasm, one protocol.
-const PLATFORMS: usize = cfg!(feature = "gotrue") as usize
-    + cfg!(feature = "firebase") as usize
-    + cfg!(feature = "pocketbase") as usize
-    + cfg!(feature = "genauth") as usize
-    + cfg!(feature = "wristband") as usize
-    + cfg!(feature = "wacht") as usize;
-const _: () = assert!(PLATFORMS == 1, "the `client` feature needs exactly one platform: gotrue, firebase, pocketbase, genauth, wristband or wacht");
+/// This build's platform: the first of the one list (`src/platforms.rs`) whose feature is on.
+type Platform = crate::selected_platform::Npm;
 
 /// The session as JavaScript sees it (camelCase; the user object as the platform sent it).
 fn session_json(session: &Session) -> String {
@@ -43,9 +37,8 @@ pub(super) fn open(options: &Fields, handle: u32) -> Result<(Rc<Core>, Vec<Strin
     if storage_key.is_empty() {
         return Err(AuthError::invalid_input("storageKey", "must not be empty"));
     }
-    #[cfg(not(feature = "genauth"))]
     refuse_foreign_options(options)?;
-    let platform = platform(options, &url)?;
+    let platform = <Platform as FromOptions>::from_options(options, &url)?;
     let keys = Keys::new(&storage_key);
     let names = vec![keys.session.clone(), keys.recovery_email.clone(), keys.code_verifier.clone(), keys.pending_flow.clone(), keys.client_token.clone()];
     let core = AuthCore::new(platform, Clock, Box::new(HostStore(handle)), keys);
@@ -100,7 +93,7 @@ fn verify_otp(core: &Rc<Core>, request: &Fields) -> Result<Need<String>> {
     let token_hash = request.optional_string("tokenHash")?;
     // The credential's named parts, on platforms that name them (Wristband).
     let mut parts = Vec::new();
-    for name in PROOF_PARTS {
+    for name in <Platform as Backend>::CAPABILITIES.proof_parts {
         if let Some(value) = request.optional_string(name)? {
             parts.push((name.to_string(), value));
         }
@@ -113,7 +106,7 @@ fn verify_otp(core: &Rc<Core>, request: &Fields) -> Result<Need<String>> {
         (Some(code), None) => RecoveryProof::Code { email: request.optional_string("email")?, code },
         (None, Some(hash)) => RecoveryProof::TokenHash(hash),
         (Some(_), Some(_)) => return Err(AuthError::invalid_input("token", "give either token or tokenHash, not both")),
-        (None, None) => return Err(AuthError::invalid_input("token", PROOF_REQUIRED)),
+        (None, None) => return Err(AuthError::invalid_input("token", <Platform as Backend>::CAPABILITIES.proof_required)),
     };
     Ok(core.verify_recovery(proof).map(|s| session_or_null(s.as_ref())))
 }
@@ -204,108 +197,17 @@ fn recovery_link(core: &Rc<Core>, url: &str) -> String {
 /// Options that belong to another platform's entry: refused as `unsupported` (before any
 /// request) rather than ignored, so that a caller never believes, say, that passwords are
 /// encrypted when this platform cannot do it.
-#[cfg(not(feature = "genauth"))]
+/// Options that make a client send something else (`passwordEncrypt`: passwords encrypted) are
+/// refused where the platform does not read them, rather than ignored.
 fn refuse_foreign_options(options: &Fields) -> Result<()> {
-    match options.optional_string("passwordEncrypt")?.as_deref() {
-        None | Some("none") => Ok(()),
-        Some(_) => Err(crate::backend::unsupported("passwordEncrypt (password encryption is GenAuth's)")),
-    }
-}
-
-/// The names `verifyOtp` reads a credential's parts from, on platforms that name them.
-#[cfg(not(feature = "wristband"))]
-const PROOF_PARTS: [&str; 0] = [];
-#[cfg(feature = "wristband")]
-const PROOF_PARTS: [&str; 4] = crate::wristband::PROOF_PARTS;
-
-/// What `verifyOtp` says when no credential was given.
-#[cfg(not(feature = "wristband"))]
-const PROOF_REQUIRED: &str = "is required (or tokenHash)";
-#[cfg(feature = "wristband")]
-const PROOF_REQUIRED: &str = "is required: emailAuthCode, passwordResetCode, or requestCode with verificationCode";
-
-/// GoTrue: `{ url, apiKey?, headers? }`.
-#[cfg(feature = "gotrue")]
-type Platform = crate::api::GoTrue;
-
-#[cfg(feature = "gotrue")]
-fn platform(options: &Fields, url: &str) -> Result<Platform> {
-    let api_key = options.optional_string("apiKey")?;
-    if let Some(key) = &api_key {
-        if key.is_empty() {
-            return Err(AuthError::invalid_input("apiKey", "must not be empty"));
+    const GUARDED: [&str; 1] = ["passwordEncrypt"];
+    for name in GUARDED {
+        let given = options.optional_string(name)?;
+        if given.is_some_and(|v| v != "none") && !<Platform as FromOptions>::OPTIONS.contains(&name) {
+            return Err(crate::backend::unsupported(&crate::text::cat(&[name, " (this platform has no such option)"])));
         }
-        crate::validate::header("apiKey", "apikey", key)?;
     }
-    let headers = options.string_record("headers")?;
-    Ok(crate::api::GoTrue::new(url, api_key.as_deref(), headers))
-}
-
-/// Firebase: `{ url, apiKey }` — `url` the Identity Toolkit root or the emulator's address.
-#[cfg(feature = "firebase")]
-type Platform = crate::firebase::Firebase;
-
-#[cfg(feature = "firebase")]
-fn platform(options: &Fields, url: &str) -> Result<Platform> {
-    let api_key = options.string("apiKey")?;
-    if api_key.is_empty() || !api_key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(AuthError::invalid_input("apiKey", "must be the project's Web API key"));
-    }
-    Ok(crate::firebase::Firebase::new(url, &api_key))
-}
-
-/// PocketBase: `{ url, collection = 'users' }`.
-#[cfg(feature = "pocketbase")]
-type Platform = crate::pocketbase::PocketBase;
-
-#[cfg(feature = "pocketbase")]
-fn platform(options: &Fields, url: &str) -> Result<Platform> {
-    let collection = options.optional_string("collection")?.unwrap_or_else(|| "users".into());
-    crate::pocketbase::PocketBase::check_collection(&collection)?;
-    Ok(crate::pocketbase::PocketBase::new(url, &collection))
-}
-
-/// GenAuth: `{ url, appId, passwordEncrypt = 'none' }`.
-#[cfg(feature = "genauth")]
-type Platform = crate::genauth::GenAuth;
-
-#[cfg(feature = "genauth")]
-fn platform(options: &Fields, url: &str) -> Result<Platform> {
-    let app_id = options.string("appId")?;
-    crate::genauth::GenAuth::check_app_id(&app_id)?;
-    let encryption = match options.optional_string("passwordEncrypt")? {
-        None => crate::genauth::Encryption::None,
-        Some(name) => crate::genauth::Encryption::parse(&name).ok_or_else(|| AuthError::invalid_input("passwordEncrypt", "must be 'none', 'rsa' or 'sm2'"))?,
-    };
-    // An entry per algorithm: each ships only its own cipher.
-    if !encryption.available() {
-        let name = encryption.as_str();
-        let text = crate::text::cat(&["passwordEncrypt: '", name, "' is in the wasm-auth-client/genauth/", name, " entry; this one encrypts nothing"]);
-        return Err(AuthError::new(ErrorCode::Unsupported, text));
-    }
-    Ok(crate::genauth::GenAuth::new(url, &app_id, encryption))
-}
-
-/// Wristband: `{ url, clientId, headers? }` — the application's vanity domain and the OAuth2
-/// client the app's tokens come from.
-#[cfg(feature = "wristband")]
-type Platform = crate::wristband::Wristband;
-
-#[cfg(feature = "wristband")]
-fn platform(options: &Fields, url: &str) -> Result<Platform> {
-    let client_id = options.string("clientId")?;
-    crate::wristband::Wristband::check_client_id(&client_id)?;
-    let headers = options.string_record("headers")?;
-    Ok(crate::wristband::Wristband::new(url, &client_id, headers))
-}
-
-/// Wacht: `{ url }` — the deployment's frontend API.
-#[cfg(feature = "wacht")]
-type Platform = crate::wacht::Wacht;
-
-#[cfg(feature = "wacht")]
-fn platform(_options: &Fields, url: &str) -> Result<Platform> {
-    Ok(crate::wacht::Wacht::new(url))
+    Ok(())
 }
 
 /// The host's clock and randomness.

@@ -14,7 +14,8 @@ mod errors;
 mod records;
 mod reset;
 
-use crate::backend::{local_sign_out_only, unsupported, Backend, Capabilities, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
+use crate::fields::Fields;
+use crate::backend::{local_sign_out_only, unsupported, Backend, Capabilities, FromOptions, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
 use crate::error::{AuthError, ErrorCode};
 use crate::http::HttpRequest;
 use crate::json::JsonValue;
@@ -80,6 +81,17 @@ fn signed_in(answer: JsonValue) -> Need<Session> {
 fn reset_token_email(token: &str) -> Option<Option<String>> {
     let claims = crate::jwt::claims(token)?;
     (claims.str_field("type") == Some("passwordReset")).then(|| claims.str_field("email").map(str::to_string))
+}
+
+/// `{ url, collection = 'users' }`.
+impl FromOptions for PocketBase {
+    const OPTIONS: &'static [&'static str] = &["collection"];
+
+    fn from_options(options: &Fields, url: &str) -> Result<Self, AuthError> {
+        let collection = options.optional_string("collection")?.unwrap_or_else(|| "users".into());
+        PocketBase::check_collection(&collection)?;
+        Ok(PocketBase::new(url, &collection))
+    }
 }
 
 impl Backend for PocketBase {

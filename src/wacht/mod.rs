@@ -25,7 +25,8 @@ mod errors;
 mod me;
 mod session;
 
-use crate::backend::{unsupported, Backend, Capabilities, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
+use crate::fields::Fields;
+use crate::backend::{unsupported, Backend, Capabilities, FromOptions, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
 use crate::error::{AuthError, ErrorCode};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::json::JsonValue;
@@ -125,6 +126,15 @@ fn session_from(response: &HttpResponse, token: Option<&str>) -> Result<Session,
     Ok(Session { access_token: token.clone(), refresh_token: token, expires_at, expires_in: 0.0, token_type: "bearer".into(), user })
 }
 
+
+/// `{ url }` — the deployment's frontend API.
+impl FromOptions for Wacht {
+    const OPTIONS: &'static [&'static str] = &[];
+
+    fn from_options(_options: &Fields, url: &str) -> Result<Self, AuthError> {
+        Ok(Wacht::new(url))
+    }
+}
 
 impl Backend for Wacht {
     const CAPABILITIES: Capabilities = Capabilities {

@@ -18,7 +18,8 @@ mod oauth;
 mod reset;
 mod users;
 
-use crate::backend::{unsupported, Backend, Capabilities, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
+use crate::fields::Fields;
+use crate::backend::{unsupported, Backend, Capabilities, FromOptions, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
 use crate::error::{AuthError, ErrorCode};
 use crate::http::HttpRequest;
 use crate::json::JsonValue;
@@ -96,8 +97,28 @@ fn user_from(info: &JsonValue) -> Option<User> {
     User::from_json_with_id(info, "sub")
 }
 
+/// `{ url, clientId, headers? }` — the application's vanity domain and the OAuth2 client the
+/// app's tokens come from.
+impl FromOptions for Wristband {
+    const OPTIONS: &'static [&'static str] = &["clientId", "headers"];
+
+    fn from_options(options: &Fields, url: &str) -> Result<Self, AuthError> {
+        let client_id = options.string("clientId")?;
+        Wristband::check_client_id(&client_id)?;
+        let headers = options.string_record("headers")?;
+        Ok(Wristband::new(url, &client_id, headers))
+    }
+}
+
 impl Backend for Wristband {
-    const CAPABILITIES: Capabilities = Capabilities { holds_credentials: true, skips_password_updated_email: true, checks_current_password: true, ..Capabilities::NONE };
+    const CAPABILITIES: Capabilities = Capabilities {
+        holds_credentials: true,
+        skips_password_updated_email: true,
+        checks_current_password: true,
+        proof_parts: &PROOF_PARTS,
+        proof_required: "is required: emailAuthCode, passwordResetCode, or requestCode with verificationCode",
+        ..Capabilities::NONE
+    };
 
     /// Wristband sends the reset email from its hosted login page ("Forgot password?") or the
     /// dashboard; no public API does it.
