@@ -97,12 +97,17 @@ impl fmt::Debug for PasswordChange<'_> {
     }
 }
 
-/// How a recovery is proven: what the user brings back from the email.
-#[derive(Clone)]
+/// How a recovery is proven: what the user brings back from the email. The crate's one proof
+/// type: what the Rust API's `verify_otp` takes (as `VerifyOtp`), what the core's
+/// `verify_recovery` takes, what a platform verifies.
+#[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Proof {
     /// The code typed from the email (or the credential a platform's link carries).
     Code {
-        /// The address, validated, when known (the caller's, or the one held since the request).
+        /// The address, when the caller gave it; the core fills in the one held since the
+        /// request, and checks either.
         email: Option<String>,
         /// The code as typed; its shape is the platform's to check.
         code: String,
@@ -115,15 +120,32 @@ pub enum Proof {
     Parts(Vec<(String, String)>),
 }
 
+impl Proof {
+    /// The emailed code, for the address held since the request.
+    pub fn code(code: impl Into<String>) -> Self {
+        Proof::Code { email: None, code: code.into() }
+    }
+
+    /// The emailed code for `email`.
+    pub fn code_for(email: impl Into<String>, code: impl Into<String>) -> Self {
+        Proof::Code { email: Some(email.into()), code: code.into() }
+    }
+}
+
 /// The code and the hash are one-time secrets: `Debug` names the variant only.
 impl fmt::Debug for Proof {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Proof::Code { email, .. } => f.debug_struct("Code").field("email", email).field("code", &"<redacted>").finish(),
             Proof::Link(_) => f.write_str("Link(<redacted>)"),
-            Proof::Parts(parts) => f.debug_list().entries(parts.iter().map(|(name, _)| format!("{name}: <redacted>"))).finish(),
+            Proof::Parts(parts) => redacted_parts(f, parts),
         }
     }
+}
+
+/// A credential's named parts in `Debug`: the names, no value.
+pub(crate) fn redacted_parts(f: &mut fmt::Formatter<'_>, parts: &[(String, String)]) -> fmt::Result {
+    f.debug_list().entries(parts.iter().map(|(name, _)| crate::text::cat(&[name, ": <redacted>"]))).finish()
 }
 
 /// What a password change gave: the user, and for platforms that issue new tokens with it

@@ -60,33 +60,6 @@ impl AuthEvent {
 /// A subscriber.
 pub type Listener = Rc<dyn Fn(AuthEvent, Option<&Session>)>;
 
-/// How the caller proves a recovery.
-#[derive(Clone)]
-pub enum RecoveryProof {
-    /// The emailed code; the email defaults to the one held since `request_password_reset`.
-    Code {
-        /// The address, if the caller gave it.
-        email: Option<String>,
-        /// The code.
-        code: String,
-    },
-    /// What the link carries (GoTrue: the token hash).
-    TokenHash(String),
-    /// A credential in the platform's named parts (Wristband).
-    Parts(Vec<(String, String)>),
-}
-
-/// The code and the hash are one-time secrets: `Debug` names the variant only.
-impl std::fmt::Debug for RecoveryProof {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RecoveryProof::Code { email, .. } => f.debug_struct("Code").field("email", email).field("code", &"<redacted>").finish(),
-            RecoveryProof::TokenHash(_) => f.write_str("TokenHash(<redacted>)"),
-            RecoveryProof::Parts(parts) => f.debug_list().entries(parts.iter().map(|(name, _)| format!("{name}: <redacted>"))).finish(),
-        }
-    }
-}
-
 /// Waits between refresh attempts that failed in transit (network, timeout, 5xx, 429).
 pub const REFRESH_RETRY_DELAYS_MS: [u32; 3] = [200, 400, 800];
 
@@ -300,14 +273,14 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     /// Verifies the code or link. Where the platform answers a recovery session, signs in with
     /// it (PASSWORD_RECOVERY) and resolves with it; where it does not, holds the credential for
     /// `update_password` and resolves with `None`.
-    pub fn verify_recovery(self: &Rc<Self>, proof: RecoveryProof) -> Need<Option<Session>> {
+    pub fn verify_recovery(self: &Rc<Self>, proof: Proof) -> Need<Option<Session>> {
         let steps = self.verify_recovery_steps(proof);
         self.observed(steps)
     }
 
-    fn verify_recovery_steps(self: &Rc<Self>, proof: RecoveryProof) -> Need<Option<Session>> {
+    fn verify_recovery_steps(self: &Rc<Self>, proof: Proof) -> Need<Option<Session>> {
         let proof = match proof {
-            RecoveryProof::Code { email, code } => {
+            Proof::Code { email, code } => {
                 // The caller's address, else the one held since the request; whether one is
                 // needed at all is the platform's to say.
                 let email = match email.map(|e| validate::email("email", &e)).transpose() {
@@ -316,8 +289,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
                 };
                 Proof::Code { email, code }
             }
-            RecoveryProof::TokenHash(hash) => Proof::Link(hash),
-            RecoveryProof::Parts(parts) => Proof::Parts(parts),
+            other => other,
         };
         let me = self.clone();
         let epoch = self.session_epoch.get();
@@ -379,10 +351,10 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     fn handle_redirect_steps(self: &Rc<Self>, url: &str, accept_tokens: bool) -> Need<Option<Session>> {
         match self.backend.parse_link(url) {
             None => Need::ok(None),
-            Some(RecoveryLink::Credential(code)) => self.verify_recovery_steps(RecoveryProof::Code { email: None, code }),
-            Some(RecoveryLink::Parts(parts)) => self.verify_recovery_steps(RecoveryProof::Parts(parts)),
+            Some(RecoveryLink::Credential(code)) => self.verify_recovery_steps(Proof::Code { email: None, code }),
+            Some(RecoveryLink::Parts(parts)) => self.verify_recovery_steps(Proof::Parts(parts)),
             Some(RecoveryLink::Error(error)) => Need::err(error),
-            Some(RecoveryLink::TokenHash(hash)) => self.verify_recovery_steps(RecoveryProof::TokenHash(hash)),
+            Some(RecoveryLink::TokenHash(hash)) => self.verify_recovery_steps(Proof::Link(hash)),
             Some(RecoveryLink::Code(code)) => {
                 let Some(verifier) = self.store.get(&self.keys.code_verifier).ok().flatten() else {
                     return Need::err(AuthError::new(

@@ -41,7 +41,7 @@ impl std::fmt::Debug for RecoveryLink {
             RecoveryLink::TokenHash(_) => f.write_str("TokenHash(<redacted>)"),
             RecoveryLink::Code(_) => f.write_str("Code(<redacted>)"),
             RecoveryLink::Credential(_) => f.write_str("Credential(<redacted>)"),
-            RecoveryLink::Parts(parts) => f.debug_list().entries(parts.iter().map(|(name, _)| format!("{name}: <redacted>"))).finish(),
+            RecoveryLink::Parts(parts) => crate::backend::redacted_parts(f, parts),
             RecoveryLink::Error(error) => f.debug_tuple("Error").field(error).finish(),
             RecoveryLink::Session { expires_at, kind, .. } => {
                 f.debug_struct("Session").field("tokens", &"<redacted>").field("expires_at", expires_at).field("kind", kind).finish()

@@ -11,7 +11,8 @@ use std::rc::Rc;
 use serde_json::{json, Value};
 use wasm_auth_client::api::GoTrue;
 use wasm_auth_client::backend::{ResetOptions, SignOutScope};
-use wasm_auth_client::core::{AuthCore, AuthEvent, RecoveryProof, ResetFlow};
+use wasm_auth_client::backend::Proof;
+use wasm_auth_client::core::{AuthCore, AuthEvent, ResetFlow};
 use wasm_auth_client::error::{ErrorCode, Result};
 use wasm_auth_client::http::{Host, HttpRequest, HttpResponse, Io, TransportError};
 use wasm_auth_client::need::{drive, Need};
@@ -214,7 +215,7 @@ fn recovery_flow_keeps_the_recovery_session_and_updates_the_cached_user() {
         assert_eq!(auth.pending_recovery_email().as_deref(), Some("flow@test.io"));
         let mail = server.last_mail("flow@test.io");
         // The email is not typed again: the client held it since the request.
-        let proof = RecoveryProof::Code { email: None, code: mail["token"].as_str().unwrap().into() };
+        let proof = Proof::Code { email: None, code: mail["token"].as_str().unwrap().into() };
         let session = go(auth.verify_recovery(proof)).await.unwrap().expect("a recovery session");
         assert_eq!(auth.cached_user().unwrap().email(), Some("flow@test.io"));
         assert_eq!(auth.pending_recovery_email(), None);
@@ -241,13 +242,13 @@ fn no_session_and_bad_input_fail_before_any_request() {
             assert_eq!(code(go(auth.request_password_reset(bad, None, ResetFlow::Otp)).await), ErrorCode::InvalidInput);
         }
         assert_eq!(code(go(auth.request_password_reset("a@b.co", Some("javascript:x"), ResetFlow::Otp)).await), ErrorCode::InvalidInput);
-        let missing_email = go(auth.verify_recovery(RecoveryProof::Code { email: None, code: "123456".into() })).await;
+        let missing_email = go(auth.verify_recovery(Proof::Code { email: None, code: "123456".into() })).await;
         assert!(missing_email.unwrap_err().message.starts_with("email:"));
         for bad in ["12345", "abcdef", "1234567"] {
-            let proof = RecoveryProof::Code { email: Some("a@b.co".into()), code: bad.into() };
+            let proof = Proof::Code { email: Some("a@b.co".into()), code: bad.into() };
             assert!(go(auth.verify_recovery(proof)).await.unwrap_err().message.starts_with("token:"));
         }
-        assert_eq!(code(go(auth.verify_recovery(RecoveryProof::TokenHash("nope".into()))).await), ErrorCode::InvalidInput);
+        assert_eq!(code(go(auth.verify_recovery(Proof::Link("nope".into()))).await), ErrorCode::InvalidInput);
         assert_eq!(code(go(auth.sign_in("a@b.co", "")).await), ErrorCode::InvalidInput);
         assert_eq!(go(auth.session()).await.unwrap(), None);
     });
@@ -304,7 +305,7 @@ fn server_errors_arrive_typed() {
         assert_eq!(weak.reasons, vec!["length", "characters"]);
         assert_eq!(weak.server_code.as_deref(), Some("weak_password"));
         assert_eq!(code(go(auth.update_password("password1", None, None, ResetOptions::default())).await), ErrorCode::SamePassword);
-        let wrong = go(auth.verify_recovery(RecoveryProof::Code { email: Some("typed@test.io".into()), code: "000000".into() })).await;
+        let wrong = go(auth.verify_recovery(Proof::Code { email: Some("typed@test.io".into()), code: "000000".into() })).await;
         assert_eq!(code(wrong), ErrorCode::InvalidOtp);
         go(auth.request_password_reset("typed@test.io", None, ResetFlow::Otp)).await.unwrap();
         let limited = go(auth.request_password_reset("typed@test.io", None, ResetFlow::Otp)).await.unwrap_err();
@@ -337,7 +338,7 @@ fn the_store_survives_a_reload_and_damaged_records_are_dropped() {
     let (reloaded, events) = client(&server, &store);
     let mail = server.last_mail("store@test.io");
     run(async {
-        go(reloaded.verify_recovery(RecoveryProof::Code { email: None, code: mail["token"].as_str().unwrap().into() })).await.unwrap();
+        go(reloaded.verify_recovery(Proof::Code { email: None, code: mail["token"].as_str().unwrap().into() })).await.unwrap();
     });
     assert_eq!(*events.borrow(), vec!["PASSWORD_RECOVERY"]);
     let stored = store.get("test").unwrap().expect("record stored");

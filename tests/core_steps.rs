@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use wasm_auth_client::api::GoTrue;
 use wasm_auth_client::backend::{Backend, Capabilities, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
-use wasm_auth_client::core::{AuthCore, AuthEvent, RecoveryProof, ResetFlow};
+use wasm_auth_client::core::{AuthCore, AuthEvent, ResetFlow};
 use wasm_auth_client::error::ErrorCode;
 use wasm_auth_client::http::{Host, HttpRequest, HttpResponse, TransportError};
 use wasm_auth_client::json::JsonValue;
@@ -278,8 +278,8 @@ fn no_session_and_bad_input_end_before_any_request() {
     assert_eq!(failed(t.core.user()), ErrorCode::NotAuthenticated);
     assert_eq!(failed(t.core.reauthenticate()), ErrorCode::NotAuthenticated);
     assert_eq!(failed(t.core.request_password_reset("not-an-email", None, Default::default())), ErrorCode::InvalidInput);
-    assert_eq!(failed(t.core.verify_recovery(RecoveryProof::Code { email: None, code: "123456".into() })), ErrorCode::InvalidInput);
-    assert_eq!(failed(t.core.verify_recovery(RecoveryProof::Code { email: Some("a@b.co".into()), code: "12".into() })), ErrorCode::InvalidInput);
+    assert_eq!(failed(t.core.verify_recovery(Proof::Code { email: None, code: "123456".into() })), ErrorCode::InvalidInput);
+    assert_eq!(failed(t.core.verify_recovery(Proof::Code { email: Some("a@b.co".into()), code: "12".into() })), ErrorCode::InvalidInput);
     assert_eq!(done(t.core.session()), None);
 }
 
@@ -365,7 +365,7 @@ impl Backend for Ticketed {
 fn a_held_credential_completes_the_reset_and_ends_signed_in() {
     let store = SharedStore::default();
     let t = tab_with(Ticketed(GoTrue::new("https://auth.test", None, vec![])), &store);
-    let (check, answer) = sent(t.core.verify_recovery(RecoveryProof::Code { email: Some("ann@test.io".into()), code: "oob-123".into() }));
+    let (check, answer) = sent(t.core.verify_recovery(Proof::Code { email: Some("ann@test.io".into()), code: "oob-123".into() }));
     assert_eq!(check.url, "https://ticket.test/check");
     assert_eq!(done(answer(status(200, "ann@test.io"))), None, "no session yet: the credential is held");
     assert!(t.core.cached_user().is_none());
@@ -415,13 +415,13 @@ fn a_held_credential_for_another_account_than_the_signed_in_one_is_refused() {
     let t = tab_with(Ticketed(GoTrue::new("https://auth.test", None, vec![])), &store);
     signed_in(&t);
     t.events.borrow_mut().clear();
-    let (_, answer) = sent(t.core.verify_recovery(RecoveryProof::Code { email: None, code: "oob-bob".into() }));
+    let (_, answer) = sent(t.core.verify_recovery(Proof::Code { email: None, code: "oob-bob".into() }));
     assert_eq!(failed(answer(status(200, "bob@test.io"))), ErrorCode::SessionConflict);
     assert!(t.events.borrow().is_empty());
     // Nothing held: the next change is ann's own, which this platform checks on the server.
     assert_eq!(failed(t.core.update_password("brand-new-password-1", None, None, ResetOptions::default())), ErrorCode::CurrentPasswordRequired);
     // ann's own reset, while signed in as ann, is fine.
-    let (_, answer) = sent(t.core.verify_recovery(RecoveryProof::Code { email: None, code: "oob-ann".into() }));
+    let (_, answer) = sent(t.core.verify_recovery(Proof::Code { email: None, code: "oob-ann".into() }));
     assert_eq!(done(answer(status(200, "ANN@test.io"))), None);
     assert_eq!(*t.events.borrow(), vec!["PASSWORD_RECOVERY"]);
     assert_eq!(t.core.cached_user().unwrap().email(), Some("ann@test.io"), "still signed in");
@@ -434,7 +434,7 @@ fn ticketed_tab(store: &SharedStore) -> Tab<Ticketed> {
 /// bob's code verified here while signed out (a crafted link opened through `handleRedirect`
 /// is enough to plant one).
 fn holding_bobs_reset(t: &Tab<Ticketed>) {
-    let (_, answer) = sent(t.core.verify_recovery(RecoveryProof::Code { email: None, code: "oob-bob".into() }));
+    let (_, answer) = sent(t.core.verify_recovery(Proof::Code { email: None, code: "oob-bob".into() }));
     assert_eq!(done(answer(status(200, "bob@test.io"))), None, "held");
 }
 
@@ -488,7 +488,7 @@ fn a_current_password_means_a_signed_in_change_even_with_a_reset_held() {
     let store = SharedStore::default();
     let t = ticketed_tab(&store);
     signed_in(&t);
-    let (_, answer) = sent(t.core.verify_recovery(RecoveryProof::Code { email: None, code: "oob-ann".into() }));
+    let (_, answer) = sent(t.core.verify_recovery(Proof::Code { email: None, code: "oob-ann".into() }));
     assert_eq!(done(answer(status(200, "ann@test.io"))), None);
     let (request, _) = sent(t.core.update_password("brand-new-password-1", Some("a-password-1"), None, ResetOptions::default()));
     assert_eq!(request.method, "PUT", "the signed-in change, checked by the server");
@@ -522,7 +522,7 @@ fn pkce_on_a_platform_without_it_is_refused_before_anything_is_stored() {
 fn a_wrong_credential_is_not_held() {
     let store = SharedStore::default();
     let t = tab_with(Ticketed(GoTrue::new("https://auth.test", None, vec![])), &store);
-    let (_, answer) = sent(t.core.verify_recovery(RecoveryProof::TokenHash("bad".into())));
+    let (_, answer) = sent(t.core.verify_recovery(Proof::Link("bad".into())));
     assert_eq!(failed(answer(status(400, ""))), ErrorCode::InvalidOtp);
     assert_eq!(failed(t.core.update_password("brand-new-password-1", None, None, ResetOptions::default())), ErrorCode::NotAuthenticated);
 }
@@ -573,21 +573,21 @@ fn a_reset_that_revokes_every_session_ends_signed_out() {
     // Half a pair, two forms, or a plain token: refused before any request.
     for parts in [vec![("requestCode", "r1")], vec![("emailAuthCode", "e1"), ("passwordResetCode", "p1")]] {
         let parts = parts.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        assert_eq!(failed(t.core.verify_recovery(RecoveryProof::Parts(parts))), ErrorCode::InvalidInput);
+        assert_eq!(failed(t.core.verify_recovery(Proof::Parts(parts))), ErrorCode::InvalidInput);
     }
-    assert_eq!(failed(t.core.verify_recovery(RecoveryProof::Code { email: None, code: "abc".into() })), ErrorCode::InvalidInput);
+    assert_eq!(failed(t.core.verify_recovery(Proof::Code { email: None, code: "abc".into() })), ErrorCode::InvalidInput);
     // Not the platform's to report: unsupported, whatever is held.
     assert_eq!(t.core.held_credential_expires_at().unwrap_err().code, ErrorCode::Unsupported);
 
     let parts = vec![("requestCode".to_string(), "r1".to_string()), ("verificationCode".to_string(), "123456".to_string())];
     // The credential names no account: while someone is signed in it could be anyone's (a
     // crafted link's), so it is refused; signed out, it is held.
-    assert_eq!(failed(t.core.verify_recovery(RecoveryProof::Parts(parts.clone()))), ErrorCode::SessionConflict);
+    assert_eq!(failed(t.core.verify_recovery(Proof::Parts(parts.clone()))), ErrorCode::SessionConflict);
     let (revoke, answer) = sent(t.core.sign_out(SignOutScope::Local));
     assert!(revoke.url.ends_with("/oauth2/revoke"));
     done(answer(status(200, "")));
     t.events.borrow_mut().clear();
-    assert_eq!(done(t.core.verify_recovery(RecoveryProof::Parts(parts))), None, "held without a request");
+    assert_eq!(done(t.core.verify_recovery(Proof::Parts(parts))), None, "held without a request");
     let options = ResetOptions { skip_password_updated_email: true };
     let (reset, answer) = sent(t.core.update_password("brand-new-password-1", None, None, options));
     assert!(reset.url.ends_with("/api/v1/password-reset/reset-password"));
@@ -636,7 +636,7 @@ fn a_reset_answer_that_says_the_expiry_is_shown() {
     let store = SharedStore::default();
     let t = tab_with(GenAuth::new("https://app.genauth.test", "app1", Encryption::None), &store);
     assert_eq!(t.core.held_credential_expires_at().unwrap(), None, "nothing held");
-    let (_, answer) = sent(t.core.verify_recovery(RecoveryProof::Code { email: Some("ann@test.io".into()), code: "123456".into() }));
+    let (_, answer) = sent(t.core.verify_recovery(Proof::Code { email: Some("ann@test.io".into()), code: "123456".into() }));
     done(answer(status(200, r#"{"statusCode":200,"data":{"passwordResetToken":"prt-1","tokenExpiresIn":600}}"#)));
     assert_eq!(t.core.held_credential_expires_at().unwrap(), Some(NOW + 600.0));
 }
@@ -700,7 +700,7 @@ fn the_browser_sessions_token_goes_on_every_request_signed_out_too() {
     let (first, answer) = sent(t.core.request_password_reset("ann@test.io", None, ResetFlow::Otp));
     assert_eq!(browser_session(&first), None, "none given yet");
     done(answer(with_token(200, r#"{"data":{}}"#, "anon-token-1")));
-    let (verify, answer) = sent(t.core.verify_recovery(RecoveryProof::Code { email: None, code: "123456".into() }));
+    let (verify, answer) = sent(t.core.verify_recovery(Proof::Code { email: None, code: "123456".into() }));
     assert_eq!(browser_session(&verify), Some("anon-token-1"), "the reset comes from one browser session");
     assert_eq!(done(answer(status(200, r#"{"data":{"token":"rt-9"}}"#))), None);
     let (reset, _) = sent(t.core.update_password("brand-new-password-1", None, None, ResetOptions::default()));
@@ -742,7 +742,7 @@ fn a_sign_out_nobody_answered_takes_the_sessions_token_with_it() {
 fn a_verification_answered_after_a_session_change_holds_nothing() {
     let store = SharedStore::default();
     let t = ticketed_tab(&store);
-    let (_, verified) = sent(t.core.verify_recovery(RecoveryProof::Code { email: None, code: "oob-ann".into() }));
+    let (_, verified) = sent(t.core.verify_recovery(Proof::Code { email: None, code: "oob-ann".into() }));
     signed_in(&t); // ann signs in while the code is checked
     assert_eq!(failed(verified(status(200, "ann@test.io"))), ErrorCode::SessionConflict);
     assert_eq!(failed(t.core.update_password("brand-new-password-1", None, None, ResetOptions::default())), ErrorCode::CurrentPasswordRequired);

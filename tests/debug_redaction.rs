@@ -4,7 +4,7 @@
 
 use wasm_auth_client::admin::RecoveryLinkInfo;
 use wasm_auth_client::backend::PasswordChange;
-use wasm_auth_client::core::RecoveryProof;
+use wasm_auth_client::backend::Proof;
 use wasm_auth_client::fields::Fields;
 use wasm_auth_client::http::{HttpRequest, HttpResponse};
 use wasm_auth_client::json::JsonValue;
@@ -27,8 +27,8 @@ fn assert_hidden(value: &dyn std::fmt::Debug) {
 #[test]
 fn no_type_prints_a_secret() {
     assert_hidden(&PasswordChange { password: SECRET, current_password: Some(SECRET), nonce: Some(SECRET) });
-    assert_hidden(&RecoveryProof::Code { email: Some("ann@example.com".into()), code: SECRET.into() });
-    assert_hidden(&RecoveryProof::TokenHash(SECRET.into()));
+    assert_hidden(&Proof::Code { email: Some("ann@example.com".into()), code: SECRET.into() });
+    assert_hidden(&Proof::Link(SECRET.into()));
     assert_hidden(&RecoveryLink::TokenHash(SECRET.into()));
     assert_hidden(&RecoveryLink::Code(SECRET.into()));
     assert_hidden(&wasm_auth_client::api::link::parse(&format!("https://app.test/#access_token={SECRET}&refresh_token={SECRET}&type=recovery")));

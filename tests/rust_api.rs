@@ -178,7 +178,6 @@ fn requests_have_no_serialize() {
     assert!(!Probe::<wasm_auth_client::VerifyOtp>(std::marker::PhantomData).serializes());
     assert!(!Probe::<ResetRequest>(std::marker::PhantomData).serializes());
     assert!(!Probe::<wasm_auth_client::RecoveryLink>(std::marker::PhantomData).serializes(), "links are credentials");
-    assert!(!Probe::<wasm_auth_client::core::RecoveryProof>(std::marker::PhantomData).serializes());
     assert!(!Probe::<wasm_auth_client::backend::Credential>(std::marker::PhantomData).serializes());
     assert!(Probe::<wasm_auth_client::AuthChange>(std::marker::PhantomData).serializes(), "the probe sees Serialize where it is");
     assert!(Probe::<wasm_auth_client::Session>(std::marker::PhantomData).serializes(), "without its tokens");

@@ -194,7 +194,7 @@ impl<B: Backend> AuthClient<B> {
     /// password answer `None` (still `PasswordRecovery`).
     pub async fn verify_otp(&self, proof: VerifyOtp) -> Result<Option<Session>> {
         self.ready.wait().await;
-        drive(self.core.verify_recovery(proof.into_proof()), &self.io).await
+        drive(self.core.verify_recovery(proof), &self.io).await
     }
 
     /// Sets a new password: completes a verified reset, or changes the signed-in user's

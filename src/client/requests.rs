@@ -6,7 +6,7 @@
 use std::fmt;
 
 use crate::backend::ResetOptions;
-use crate::core::{RecoveryProof, ResetFlow};
+use crate::core::ResetFlow;
 
 /// `request_password_reset`'s request.
 #[derive(Clone, PartialEq, Eq)]
@@ -53,51 +53,10 @@ impl fmt::Debug for ResetRequest {
     }
 }
 
-/// What `verify_otp` proves a recovery with.
-#[derive(Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum VerifyOtp {
-    /// The code from the email (or a platform's link credential); `email` defaults to the one
-    /// held since `request_password_reset`.
-    Code {
-        /// The code.
-        token: String,
-        /// The address, when not the held one.
-        email: Option<String>,
-    },
-    /// The token hash of GoTrue's link.
-    TokenHash(String),
-    /// A credential in named parts (Wristband: `emailAuthCode`, `passwordResetCode`, or
-    /// `requestCode` with `verificationCode`).
-    Parts(Vec<(String, String)>),
-}
-
-impl VerifyOtp {
-    /// The emailed code, for the address held since the request.
-    pub fn code(token: impl Into<String>) -> Self {
-        VerifyOtp::Code { token: token.into(), email: None }
-    }
-
-    /// The emailed code for `email`.
-    pub fn code_for(email: impl Into<String>, token: impl Into<String>) -> Self {
-        VerifyOtp::Code { token: token.into(), email: Some(email.into()) }
-    }
-
-    pub(crate) fn into_proof(self) -> RecoveryProof {
-        match self {
-            VerifyOtp::Code { token, email } => RecoveryProof::Code { email, code: token },
-            VerifyOtp::TokenHash(hash) => RecoveryProof::TokenHash(hash),
-            VerifyOtp::Parts(parts) => RecoveryProof::Parts(parts),
-        }
-    }
-}
-
-impl fmt::Debug for VerifyOtp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.clone().into_proof().fmt(f)
-    }
-}
+/// What `verify_otp` proves a recovery with: the crate's one proof type,
+/// [`Proof`](crate::backend::Proof) — `VerifyOtp::code(c)`, `code_for(email, c)`, `Link(hash)`
+/// (GoTrue's token hash, a platform's link credential) or `Parts(…)` (Wristband).
+pub use crate::backend::Proof as VerifyOtp;
 
 /// `update_password`'s request.
 #[derive(Clone, PartialEq, Eq)]

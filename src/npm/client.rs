@@ -5,8 +5,8 @@
 use std::rc::Rc;
 
 use super::host;
-use crate::backend::{Backend, FromOptions, ResetOptions, SignOutScope};
-use crate::core::{AuthCore, AuthEvent, RecoveryProof, ResetFlow};
+use crate::backend::{Backend, FromOptions, Proof, ResetOptions, SignOutScope};
+use crate::core::{AuthCore, AuthEvent, ResetFlow};
 use crate::error::{AuthError, ErrorCode, Result};
 use crate::fields::Fields;
 use crate::link::RecoveryLink;
@@ -102,9 +102,9 @@ fn verify_otp(core: &Rc<Core>, request: &Fields) -> Result<Need<String>> {
         (Some(_), _) | (_, Some(_)) if !parts.is_empty() => {
             return Err(AuthError::invalid_input("token", "give the credential once: token, tokenHash or its named parts"))
         }
-        _ if !parts.is_empty() => RecoveryProof::Parts(parts),
-        (Some(code), None) => RecoveryProof::Code { email: request.optional_string("email")?, code },
-        (None, Some(hash)) => RecoveryProof::TokenHash(hash),
+        _ if !parts.is_empty() => Proof::Parts(parts),
+        (Some(code), None) => Proof::Code { email: request.optional_string("email")?, code },
+        (None, Some(hash)) => Proof::Link(hash),
         (Some(_), Some(_)) => return Err(AuthError::invalid_input("token", "give either token or tokenHash, not both")),
         (None, None) => return Err(AuthError::invalid_input("token", <Platform as Backend>::CAPABILITIES.proof_required)),
     };
