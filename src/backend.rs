@@ -218,10 +218,10 @@ pub struct Capabilities {
     /// change); otherwise the core proves it by signing in with it first.
     pub checks_current_password: bool,
     /// Answers to requests made with the session may carry a renewed session token
-    /// ([`Backend::renewed_token`]).
+    /// ([`Noted::renewed_session`]).
     pub renews_tokens_in_answers: bool,
     /// The header of a token the platform's server gives this client rather than a user (one
-    /// per browser): once an answer carries one ([`Backend::client_token`]) it goes with every
+    /// per browser): once an answer carries one ([`Noted::client_token`]) it goes with every
     /// request that carries none, signed out too, and each newer answer's replaces it.
     pub client_token_header: Option<&'static str>,
     /// The answer headers the platform reads ([`HttpResponse::header`]), lower case; the hosts
@@ -248,6 +248,19 @@ impl Capabilities {
         proof_parts: &[],
         proof_required: "is required (or tokenHash)",
     };
+}
+
+/// What a platform read from an answer besides the call's own result ([`Backend::read_answer`]).
+/// Tokens: no `Debug`.
+#[derive(Default)]
+pub struct Noted {
+    /// A token the server gave this client rather than a user, for
+    /// [`Capabilities::client_token_header`].
+    pub client_token: Option<String>,
+    /// The session token the server renewed while answering, with its expiry (Unix seconds, as
+    /// the core keeps it): adopted from answers to requests made with the session, where
+    /// [`Capabilities::renews_tokens_in_answers`]; the old one stops working.
+    pub renewed_session: Option<(String, f64)>,
 }
 
 /// A platform as an npm entry builds it: from the options object its `AuthClient` was given.
@@ -281,16 +294,13 @@ pub trait Backend: 'static {
         let _ = (access_token, now);
         None
     }
-    /// The session token a server renewed while answering, with its expiry (Unix seconds, as
-    /// the core keeps it), where [`Capabilities::renews_tokens_in_answers`].
-    fn renewed_token(&self, response: &HttpResponse) -> Option<(String, f64)> {
+    /// Reads an answer for what it carries besides the call's own result: the one hook a
+    /// platform has on every answer to every request of an operation. Asked only where the
+    /// platform's capabilities say it has such things (`client_token_header`,
+    /// `renews_tokens_in_answers`), so other entries leave the code out.
+    fn read_answer(&self, response: &HttpResponse) -> Noted {
         let _ = response;
-        None
-    }
-    /// The client token an answer carries, where [`Capabilities::client_token_header`] names one.
-    fn client_token(&self, response: &HttpResponse) -> Option<String> {
-        let _ = response;
-        None
+        Noted::default()
     }
     /// What a link the user followed or pasted carries, in this platform's formats.
     fn parse_link(&self, url: &str) -> Option<RecoveryLink>;

@@ -29,7 +29,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
             }
         };
         let read = move |reply: &Reply| {
-            let Some(token) = reply.as_ref().ok().and_then(|response| me2.backend.client_token(response)) else { return };
+            let Some(token) = reply.as_ref().ok().and_then(|response| me2.backend.read_answer(response).client_token) else { return };
             if me2.client_token.borrow().as_deref() != Some(token.as_str()) {
                 let _ = me2.store.set(&me2.keys.client_token, &token);
                 *me2.client_token.borrow_mut() = Some(token);
@@ -41,7 +41,7 @@ impl<B: Backend, H: Host + 'static> AuthCore<B, H> {
     pub(super) fn adopt_renewed(&self, reply: &Reply) {
         // A 401 says this session is gone: a token it carries starts another (signed out).
         let renewal = reply.as_ref().ok().filter(|response| response.status != 401);
-        let Some((token, expires_at)) = renewal.and_then(|response| self.backend.renewed_token(response)) else { return };
+        let Some((token, expires_at)) = renewal.and_then(|response| self.backend.read_answer(response).renewed_session) else { return };
         let current = self.session.borrow().clone();
         if let Some(current) = current.filter(|s| s.access_token != token) {
             let renewed = Session { access_token: token.clone(), refresh_token: token, expires_at, ..current };

@@ -6,7 +6,7 @@
 //! development-session token, sent in the `X-Development-Session` header and renewed by the
 //! server once it has expired — the new one comes back in the answer's `x-development-session`
 //! header and the old one stops working. The client keeps that token as the session's access and
-//! refresh token, adopts every renewal it sees (`renewed_token`), and asks `GET /session` for one
+//! refresh token, adopts every renewal it sees (`read_answer`), and asks `GET /session` for one
 //! when the token is due. (Production deployments keep the session in an HttpOnly cookie instead:
 //! not built here; README, "Wacht".)
 //!
@@ -26,7 +26,7 @@ mod me;
 mod session;
 
 use crate::fields::Fields;
-use crate::backend::{unsupported, Backend, Capabilities, FromOptions, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
+use crate::backend::{unsupported, Backend, Capabilities, FromOptions, Noted, Credential, PasswordChange, Proof, ResetOptions, SignOutScope, Updated, Verified};
 use crate::error::{AuthError, ErrorCode};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::json::JsonValue;
@@ -206,12 +206,11 @@ impl Backend for Wacht {
             .and_then(|answer| Need::Done(answer.get("data").and_then(user_from).ok_or_else(|| unexpected(200))))
     }
 
-    fn client_token(&self, response: &HttpResponse) -> Option<String> {
-        response.header(RENEWED_SESSION_HEADER).filter(|t| crate::validate::is_token(t)).map(str::to_string)
-    }
-
-    fn renewed_token(&self, response: &HttpResponse) -> Option<(String, f64)> {
-        response.header(RENEWED_SESSION_HEADER).and_then(token_expiry)
+    /// Its answers' `x-development-session`: the browser's development session, and, on a
+    /// request made with the session, its renewal.
+    fn read_answer(&self, response: &HttpResponse) -> Noted {
+        let header = response.header(RENEWED_SESSION_HEADER);
+        Noted { client_token: header.filter(|t| crate::validate::is_token(t)).map(str::to_string), renewed_session: header.and_then(token_expiry) }
     }
 
     fn token_lifetime(&self, access_token: &str, now: f64) -> Option<f64> {
@@ -327,8 +326,8 @@ mod tests {
         let gone = failed(answer(app().refresh(&session), 401, r#"{"status":401,"message":"Invalid session","errors":null}"#).1);
         assert_eq!(gone.code, ErrorCode::NotAuthenticated);
         let response = HttpResponse { status: 200, ..HttpResponse::default() }.with_headers(&[RENEWED_SESSION_HEADER], &[RENEWED]);
-        assert_eq!(app().renewed_token(&response), Some((RENEWED.to_string(), 1_800_003_660.0)));
-        assert_eq!(app().renewed_token(&HttpResponse::default().with_headers(&[RENEWED_SESSION_HEADER], &["not a token"])), None);
+        assert_eq!(app().read_answer(&response).renewed_session, Some((RENEWED.to_string(), 1_800_003_660.0)));
+        assert_eq!(app().read_answer(&HttpResponse::default().with_headers(&[RENEWED_SESSION_HEADER], &["not a token"])).renewed_session, None);
     }
 
     #[test]
